@@ -1,0 +1,347 @@
+//! The site's configuration: parsed and validated in two stages, every problem
+//! reported with its JSON path.
+//!
+//! Stage one ([`model`]) lets serde check shapes, one element at a time, so a wrong
+//! type in `purposes[2]` does not hide a missing field in `thirdParties[5]`. Stage two
+//! ([`validate`]) checks what serde cannot: id syntax and uniqueness, references
+//! between entities, link schemes, empty texts. A [`Config`] exists only when both
+//! stages found nothing; it never half-loads. This module never touches a browser.
+
+pub mod model;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub use model::*;
+
+/// Configurations larger than this are refused before parsing: the seed
+/// configuration is about a tenth of it, and a consent manager must not stall a page.
+pub const MAX_CONFIG_BYTES: usize = 2 * 1024 * 1024;
+
+/// Records are asked again after this many days unless the configuration says.
+pub const DEFAULT_RECORD_EXPIRY_DAYS: u32 = 182;
+
+/// The version of the configuration format this build reads.
+pub const CONFIG_FORMAT_VERSION: u64 = 1;
+
+/// One problem in a configuration, with the JSON path where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// `$` for the whole document, then `.field` and `[index]` steps.
+    pub path: String,
+    pub problem: Problem,
+}
+
+/// What is wrong at a path. Messages are lowercase, without a trailing period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The text is not JSON at all (serde_json's message with line and column).
+    Syntax(String),
+    /// The text is larger than [`MAX_CONFIG_BYTES`].
+    TooLarge { bytes: usize },
+    /// A value has the wrong type, a required field is missing, or a field is unknown.
+    Shape(String),
+    /// `assentConfig` names a format this build does not read.
+    UnsupportedFormat(String),
+    /// An id does not match `^[a-z][a-z0-9-]*$`.
+    BadId(String),
+    /// An id is used twice in one namespace; `first` is the path of the first use.
+    DuplicateId { id: String, first: String },
+    /// A reference names no entity of the expected kind.
+    UnknownReference { kind: &'static str, id: String },
+    /// A link is not an absolute https, http or mailto URL.
+    BadLink(String),
+    /// A text, version or date is empty or only whitespace.
+    Empty,
+    /// A value is outside its allowed range or format.
+    Invalid(String),
+    /// A consent-based purpose does not say what refusing costs.
+    MissingRefusalConsequence,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Syntax(m) => write!(f, "not valid JSON: {m}"),
+            Problem::TooLarge { bytes } => {
+                write!(f, "configuration is {bytes} bytes, more than the limit of {MAX_CONFIG_BYTES}")
+            }
+            Problem::Shape(m) => write!(f, "{m}"),
+            Problem::UnsupportedFormat(v) => {
+                write!(f, "unsupported configuration format {v}, this build reads {CONFIG_FORMAT_VERSION}")
+            }
+            Problem::BadId(id) => write!(f, "id {id:?} must match ^[a-z][a-z0-9-]*$"),
+            Problem::DuplicateId { id, first } => write!(f, "duplicate id {id:?}, first used at {first}"),
+            Problem::UnknownReference { kind, id } => write!(f, "refers to unknown {kind} {id:?}"),
+            Problem::BadLink(url) => {
+                write!(f, "link {url:?} must be an absolute https, http or mailto URL")
+            }
+            Problem::Empty => write!(f, "must not be empty"),
+            Problem::Invalid(m) => write!(f, "{m}"),
+            Problem::MissingRefusalConsequence => {
+                write!(f, "a consent-based purpose must say what refusing costs (refusalConsequence)")
+            }
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+/// A validated configuration. Every reference resolves, every id is unique and well
+/// formed, every text is present in both languages, every link is safe to render.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) policy: Policy,
+    pub(crate) record_expiry_days: u32,
+    pub(crate) purposes: Vec<Purpose>,
+    pub(crate) data_items: Vec<DataItem>,
+    pub(crate) third_parties: Vec<ThirdParty>,
+    pub(crate) features: Vec<Feature>,
+    pub(crate) permissions: Vec<Permission>,
+    pub(crate) data_sources: Vec<DataSource>,
+    pub(crate) storage: Vec<StorageItem>,
+    /// Purpose and third-party ids (one namespace) to their entity.
+    consent_ids: BTreeMap<String, ConsentSubject>,
+    data_item_index: BTreeMap<String, usize>,
+}
+
+/// What an id in the purpose/third-party namespace names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsentSubject {
+    Purpose(usize),
+    ThirdParty(usize),
+}
+
+impl Config {
+    /// Parses and validates a configuration; on failure returns every problem found.
+    pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(vec![error("$", Problem::TooLarge { bytes: text.len() })]);
+        }
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| vec![error("$", Problem::Syntax(e.to_string()))])?;
+        let Value::Object(mut root) = value else {
+            return Err(vec![error("$", Problem::Shape("the configuration must be a JSON object".into()))]);
+        };
+        let mut errors = Vec::new();
+        let config = read_root(&mut root, &mut errors);
+        match config {
+            Some(config) if errors.is_empty() => {
+                validate::validate(&config, &mut errors);
+                if errors.is_empty() {
+                    Ok(config.indexed())
+                } else {
+                    Err(errors)
+                }
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The compiled-in seed configuration. It is checked by the test suite, so a
+    /// failure here is a build defect, reported like any other configuration error.
+    pub fn default_config() -> Result<Config, Vec<ConfigError>> {
+        Config::parse(crate::DEFAULT_CONFIG_JSON)
+    }
+
+    fn indexed(mut self) -> Config {
+        self.consent_ids = self
+            .purposes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), ConsentSubject::Purpose(i)))
+            .chain(self.third_parties.iter().enumerate().map(|(i, t)| (t.id.clone(), ConsentSubject::ThirdParty(i))))
+            .collect();
+        self.data_item_index = self.data_items.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+        self
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+    pub fn record_expiry_days(&self) -> u32 {
+        self.record_expiry_days
+    }
+    pub fn purposes(&self) -> &[Purpose] {
+        &self.purposes
+    }
+    pub fn data_items(&self) -> &[DataItem] {
+        &self.data_items
+    }
+    pub fn third_parties(&self) -> &[ThirdParty] {
+        &self.third_parties
+    }
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+    pub fn permissions(&self) -> &[Permission] {
+        &self.permissions
+    }
+    pub fn data_sources(&self) -> &[DataSource] {
+        &self.data_sources
+    }
+    pub fn storage(&self) -> &[StorageItem] {
+        &self.storage
+    }
+
+    /// What a purpose-or-third-party id names, if anything.
+    pub fn subject(&self, id: &str) -> Option<ConsentSubject> {
+        self.consent_ids.get(id).copied()
+    }
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        match self.subject(id)? {
+            ConsentSubject::Purpose(i) => Some(&self.purposes[i]),
+            ConsentSubject::ThirdParty(_) => None,
+        }
+    }
+    pub fn third_party(&self, id: &str) -> Option<&ThirdParty> {
+        match self.subject(id)? {
+            ConsentSubject::ThirdParty(i) => Some(&self.third_parties[i]),
+            ConsentSubject::Purpose(_) => None,
+        }
+    }
+    pub fn data_item(&self, id: &str) -> Option<&DataItem> {
+        self.data_item_index.get(id).map(|&i| &self.data_items[i])
+    }
+    /// The third parties that receive data for a purpose, in configuration order.
+    pub fn third_parties_of<'a>(&'a self, purpose_id: &'a str) -> impl Iterator<Item = &'a ThirdParty> + 'a {
+        self.third_parties.iter().filter(move |t| t.purposes.iter().any(|p| p == purpose_id))
+    }
+}
+
+fn error(path: impl Into<String>, problem: Problem) -> ConfigError {
+    ConfigError { path: path.into(), problem }
+}
+
+/// Reads the top-level object field by field and list element by list element, so one
+/// bad element does not hide the problems of the others.
+fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Config> {
+    const KNOWN: [&str; 10] = [
+        "assentConfig",
+        "recordExpiryDays",
+        "policy",
+        "purposes",
+        "dataItems",
+        "thirdParties",
+        "features",
+        "permissions",
+        "dataSources",
+        "storage",
+    ];
+    for key in root.keys() {
+        if !KNOWN.contains(&key.as_str()) {
+            errors.push(error(format!("$.{key}"), Problem::Shape(format!("unknown field `{key}`"))));
+        }
+    }
+    match root.remove("assentConfig") {
+        Some(Value::Number(n)) if n.as_u64() == Some(CONFIG_FORMAT_VERSION) => {}
+        Some(other) => errors.push(error("$.assentConfig", Problem::UnsupportedFormat(other.to_string()))),
+        None => errors.push(error("$", Problem::Shape("missing field `assentConfig`".into()))),
+    }
+    let record_expiry_days = match root.remove("recordExpiryDays") {
+        None => Some(DEFAULT_RECORD_EXPIRY_DAYS),
+        Some(v) => match v.as_u64() {
+            Some(days @ 1..=3650) => Some(days as u32),
+            _ => {
+                errors.push(error(
+                    "$.recordExpiryDays",
+                    Problem::Invalid(format!("must be a whole number of days from 1 to 3650, got {v}")),
+                ));
+                None
+            }
+        },
+    };
+    let policy = match root.remove("policy") {
+        Some(v) => read_one::<Policy>("$.policy", v, errors),
+        None => {
+            errors.push(error("$", Problem::Shape("missing field `policy`".into())));
+            None
+        }
+    };
+    let purposes = read_list::<Purpose>(root, "purposes", true, errors);
+    let data_items = read_list::<DataItem>(root, "dataItems", true, errors);
+    let third_parties = read_list::<ThirdParty>(root, "thirdParties", true, errors);
+    let features = read_list::<Feature>(root, "features", false, errors);
+    let permissions = read_list::<Permission>(root, "permissions", false, errors);
+    let data_sources = read_list::<DataSource>(root, "dataSources", false, errors);
+    let storage = read_list::<StorageItem>(root, "storage", false, errors);
+    Some(Config {
+        policy: policy?,
+        record_expiry_days: record_expiry_days?,
+        purposes: purposes?,
+        data_items: data_items?,
+        third_parties: third_parties?,
+        features: features?,
+        permissions: permissions?,
+        data_sources: data_sources?,
+        storage: storage?,
+        consent_ids: BTreeMap::new(),
+        data_item_index: BTreeMap::new(),
+    })
+}
+
+fn read_one<T: DeserializeOwned>(path: &str, value: Value, errors: &mut Vec<ConfigError>) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." || inner.is_empty() {
+                path.to_string()
+            } else if inner.starts_with('[') {
+                format!("{path}{inner}")
+            } else {
+                format!("{path}.{inner}")
+            };
+            errors.push(error(full, Problem::Shape(e.into_inner().to_string())));
+            None
+        }
+    }
+}
+
+fn read_list<T: DeserializeOwned>(
+    root: &mut Map<String, Value>,
+    key: &str,
+    required: bool,
+    errors: &mut Vec<ConfigError>,
+) -> Option<Vec<T>> {
+    let path = format!("$.{key}");
+    match root.remove(key) {
+        None if required => {
+            errors.push(error("$", Problem::Shape(format!("missing field `{key}`"))));
+            None
+        }
+        None => Some(Vec::new()),
+        Some(Value::Array(items)) => {
+            let before = errors.len();
+            let list: Vec<T> = items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, v)| read_one::<T>(&format!("{path}[{i}]"), v, errors))
+                .collect();
+            (errors.len() == before).then_some(list)
+        }
+        Some(other) => {
+            errors.push(error(path, Problem::Shape(format!("expected a list, got {}", kind_of(&other)))));
+            None
+        }
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}

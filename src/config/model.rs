@@ -1,0 +1,295 @@
+//! The wire types of the configuration: they mirror the JSON of
+//! `docs/config-format.md` exactly (serde, `deny_unknown_fields`, camelCase).
+//!
+//! These structs are the first validation stage: serde checks shapes and types. They
+//! are only ever handed out inside a [`crate::Config`], whose constructor runs the
+//! second stage (ids, references, links, non-empty texts), so code that holds a
+//! `Config` may rely on every invariant of the format. Nothing here knows a browser.
+
+use serde::{Deserialize, Serialize};
+
+use crate::language::Lang;
+
+/// A text in both of Assent's languages; both are required and non-empty.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.zh_cn,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LegalBasis {
+    /// Granted only by the user; refused until then.
+    Consent,
+    /// Necessary for the service the user asked for: always granted, shown locked.
+    Necessary,
+    /// Required by law: always granted, shown locked.
+    LegalObligation,
+}
+
+impl LegalBasis {
+    /// Necessary and legal-obligation purposes are granted without asking.
+    pub fn is_always_granted(self) -> bool {
+        !matches!(self, LegalBasis::Consent)
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Policy {
+    pub id: String,
+    pub version: String,
+    pub effective_date: String,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Text>,
+    pub controller: Party,
+    #[serde(default)]
+    pub affiliates: Vec<Party>,
+    pub links: Links,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Text>,
+    #[serde(default)]
+    pub rights: Vec<Right>,
+    #[serde(default)]
+    pub consent_exceptions: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minors: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<Text>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Party {
+    pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Text>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Links {
+    pub policy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_cancellation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaints: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<String>,
+}
+
+impl Links {
+    /// Every link with its field name, in display order.
+    pub fn all(&self) -> Vec<(&'static str, &str)> {
+        let optional = [
+            ("access", &self.access),
+            ("correction", &self.correction),
+            ("deletion", &self.deletion),
+            ("accountCancellation", &self.account_cancellation),
+            ("complaints", &self.complaints),
+            ("withdrawal", &self.withdrawal),
+        ];
+        let mut all = vec![("policy", self.policy.as_str())];
+        all.extend(optional.into_iter().filter_map(|(k, v)| v.as_deref().map(|v| (k, v))));
+        all
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RightKind {
+    Access,
+    Correction,
+    Deletion,
+    Withdrawal,
+    AccountCancellation,
+    Copy,
+    Complaint,
+    Explanation,
+    PrivacySettings,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Right {
+    pub id: RightKind,
+    pub name: Text,
+    pub description: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Purpose {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+    pub legal_basis: LegalBasis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal_consequence: Option<Text>,
+    #[serde(default)]
+    pub data_items: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DataItem {
+    pub id: String,
+    pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SharingType {
+    EmbeddedSdk,
+    Sdk,
+    App,
+    AssociatedApp,
+    Api,
+    ServiceProvider,
+    Merchant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Document {
+    SharingStatement,
+    PrivacyPolicy,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Citation {
+    pub document: Document,
+    pub section: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ThirdParty {
+    pub id: String,
+    pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<Text>,
+    pub sharing_type: SharingType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdk_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<Text>,
+    pub data_shared: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_shared_note: Option<Text>,
+    pub purposes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose_of_use: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_scenario: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing_method: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_rules_url: Option<String>,
+    pub disclosed_in: Citation,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Feature {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+    pub data_collected: Vec<String>,
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    pub disclosed_in: Citation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    Android,
+    Ios,
+    Web,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Permission {
+    pub id: String,
+    pub name: Text,
+    pub purpose: Text,
+    pub requested_by: Text,
+    pub refusal_consequence: Text,
+    pub platforms: Vec<Platform>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_note: Option<Text>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DataSource {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+    #[serde(default)]
+    pub data_items: Vec<String>,
+    #[serde(default)]
+    pub purposes: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StorageKind {
+    Cookie,
+    LocalStorage,
+    LogFile,
+    Sdk,
+    Pixel,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StorageItem {
+    pub id: String,
+    pub kind: StorageKind,
+    pub name: Text,
+    pub description: Text,
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    #[serde(default)]
+    pub third_parties: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub keys: Vec<String>,
+}

@@ -1,0 +1,279 @@
+//! Stage two of configuration validation: what serde cannot check. Every problem is
+//! pushed with its JSON path; nothing stops at the first.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{error, Config, ConfigError, Problem};
+
+pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
+    let mut v = Validator { errors };
+    v.policy(config);
+    v.texts("$.policy", &config.policy);
+
+    if config.purposes.is_empty() {
+        v.push("$.purposes", Problem::Invalid("at least one purpose is required".into()));
+    }
+
+    // Purposes and third parties share one namespace: a gated tag names either.
+    let mut consent_ids = Namespace::default();
+    let mut data_ids = Namespace::default();
+    for (i, d) in config.data_items.iter().enumerate() {
+        let path = format!("$.dataItems[{i}]");
+        v.id(&mut data_ids, &path, &d.id);
+        v.texts(&path, d);
+    }
+    for (i, p) in config.purposes.iter().enumerate() {
+        let path = format!("$.purposes[{i}]");
+        v.id(&mut consent_ids, &path, &p.id);
+        v.texts(&path, p);
+        if !p.legal_basis.is_always_granted() && p.refusal_consequence.is_none() {
+            v.push(&path, Problem::MissingRefusalConsequence);
+        }
+    }
+    for (i, t) in config.third_parties.iter().enumerate() {
+        let path = format!("$.thirdParties[{i}]");
+        v.id(&mut consent_ids, &path, &t.id);
+        v.texts(&path, t);
+    }
+    let purpose_ids: Vec<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
+    let third_party_ids: Vec<&str> = config.third_parties.iter().map(|t| t.id.as_str()).collect();
+    let data_item_ids: Vec<&str> = config.data_items.iter().map(|d| d.id.as_str()).collect();
+    let purposes = Known { kind: "purpose", ids: &purpose_ids };
+    let third_parties = Known { kind: "third party", ids: &third_party_ids };
+    let data_items = Known { kind: "data item", ids: &data_item_ids };
+
+    for (i, p) in config.purposes.iter().enumerate() {
+        v.refs(&format!("$.purposes[{i}].dataItems"), &p.data_items, &data_items);
+    }
+    for (i, t) in config.third_parties.iter().enumerate() {
+        let path = format!("$.thirdParties[{i}]");
+        v.refs(&format!("{path}.dataShared"), &t.data_shared, &data_items);
+        if t.purposes.is_empty() {
+            v.push(format!("{path}.purposes"), Problem::Invalid("a third party must belong to at least one purpose".into()));
+        }
+        v.refs(&format!("{path}.purposes"), &t.purposes, &purposes);
+        if let Some(url) = &t.processing_rules_url {
+            v.link(&format!("{path}.processingRulesUrl"), url);
+        }
+        if t.disclosed_in.section.trim().is_empty() {
+            v.push(format!("{path}.disclosedIn.section"), Problem::Empty);
+        }
+    }
+
+    let mut feature_ids = Namespace::default();
+    for (i, f) in config.features.iter().enumerate() {
+        let path = format!("$.features[{i}]");
+        v.id(&mut feature_ids, &path, &f.id);
+        v.texts(&path, f);
+        v.refs(&format!("{path}.dataCollected"), &f.data_collected, &data_items);
+        v.refs(&format!("{path}.purposes"), &f.purposes, &purposes);
+    }
+    let mut permission_ids = Namespace::default();
+    for (i, p) in config.permissions.iter().enumerate() {
+        let path = format!("$.permissions[{i}]");
+        v.id(&mut permission_ids, &path, &p.id);
+        v.texts(&path, p);
+        if p.platforms.is_empty() {
+            v.push(format!("{path}.platforms"), Problem::Invalid("name at least one platform".into()));
+        }
+    }
+    let mut source_ids = Namespace::default();
+    for (i, s) in config.data_sources.iter().enumerate() {
+        let path = format!("$.dataSources[{i}]");
+        v.id(&mut source_ids, &path, &s.id);
+        v.texts(&path, s);
+        v.refs(&format!("{path}.dataItems"), &s.data_items, &data_items);
+        v.refs(&format!("{path}.purposes"), &s.purposes, &purposes);
+    }
+    let mut storage_ids = Namespace::default();
+    for (i, s) in config.storage.iter().enumerate() {
+        let path = format!("$.storage[{i}]");
+        v.id(&mut storage_ids, &path, &s.id);
+        v.texts(&path, s);
+        v.refs(&format!("{path}.purposes"), &s.purposes, &purposes);
+        v.refs(&format!("{path}.thirdParties"), &s.third_parties, &third_parties);
+        if let Some(link) = &s.link {
+            v.link(&format!("{path}.link"), link);
+        }
+        for (k, key) in s.keys.iter().enumerate() {
+            if key.trim().is_empty() {
+                v.push(format!("{path}.keys[{k}]"), Problem::Empty);
+            }
+        }
+    }
+}
+
+struct Validator<'a> {
+    errors: &'a mut Vec<ConfigError>,
+}
+
+/// Ids seen so far in one namespace, with the path of their first use.
+#[derive(Default)]
+struct Namespace(BTreeMap<String, String>);
+
+struct Known<'a> {
+    kind: &'static str,
+    ids: &'a [&'a str],
+}
+
+impl Validator<'_> {
+    fn push(&mut self, path: impl Into<String>, problem: Problem) {
+        self.errors.push(error(path, problem));
+    }
+
+    fn policy(&mut self, config: &Config) {
+        let policy = &config.policy;
+        if !is_id(&policy.id) {
+            self.push("$.policy.id", Problem::BadId(policy.id.clone()));
+        }
+        if policy.version.trim().is_empty() {
+            self.push("$.policy.version", Problem::Empty);
+        }
+        if !is_date(&policy.effective_date) {
+            self.push(
+                "$.policy.effectiveDate",
+                Problem::Invalid(format!("{:?} must be a date as YYYY-MM-DD", policy.effective_date)),
+            );
+        }
+        for (name, url) in policy.links.all() {
+            self.link(&format!("$.policy.links.{name}"), url);
+        }
+        for (i, right) in policy.rights.iter().enumerate() {
+            if let Some(url) = &right.url {
+                self.link(&format!("$.policy.rights[{i}].url"), url);
+            }
+        }
+    }
+
+    fn id(&mut self, namespace: &mut Namespace, path: &str, id: &str) {
+        let id_path = format!("{path}.id");
+        if !is_id(id) {
+            self.push(id_path, Problem::BadId(id.to_string()));
+        } else if let Some(first) = namespace.0.get(id) {
+            let first = first.clone();
+            self.push(id_path, Problem::DuplicateId { id: id.to_string(), first });
+        } else {
+            namespace.0.insert(id.to_string(), id_path);
+        }
+    }
+
+    fn refs(&mut self, path: &str, refs: &[String], known: &Known<'_>) {
+        for (i, r) in refs.iter().enumerate() {
+            if !known.ids.contains(&r.as_str()) {
+                self.push(format!("{path}[{i}]"), Problem::UnknownReference { kind: known.kind, id: r.clone() });
+            }
+        }
+    }
+
+    fn link(&mut self, path: &str, url: &str) {
+        if !is_safe_link(url) {
+            self.push(path, Problem::BadLink(url.to_string()));
+        }
+    }
+
+    /// Finds every localised text (an object with exactly `zh-CN` and `en`) inside an
+    /// entity and reports the empty ones, so no text field can be forgotten here.
+    fn texts<T: Serialize>(&mut self, path: &str, entity: &T) {
+        if let Ok(value) = serde_json::to_value(entity) {
+            self.walk_texts(path, &value);
+        }
+    }
+
+    fn walk_texts(&mut self, path: &str, value: &Value) {
+        match value {
+            Value::Object(map) if map.len() == 2 && map.contains_key("zh-CN") && map.contains_key("en") => {
+                for lang in ["zh-CN", "en"] {
+                    if map[lang].as_str().is_none_or(|s| s.trim().is_empty()) {
+                        self.push(format!("{path}.{lang}"), Problem::Empty);
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    self.walk_texts(&format!("{path}.{k}"), v);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.walk_texts(&format!("{path}[{i}]"), v);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `^[a-z][a-z0-9-]*$`
+pub fn is_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Absolute https, http or mailto URLs with something after the scheme, and no
+/// whitespace or control characters (which browsers strip, turning `java\tscript:` into
+/// `javascript:`).
+pub fn is_safe_link(url: &str) -> bool {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = ["https://", "http://", "mailto:"].iter().find_map(|scheme| lower.strip_prefix(scheme));
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+}
+
+fn is_date(date: &str) -> bool {
+    let bytes = date.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+        && (1..=12).contains(&date[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&date[8..10].parse::<u8>().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        for ok in ["a", "analytics", "tianqin-sdk", "x1-2"] {
+            assert!(is_id(ok), "{ok}");
+        }
+        for bad in ["", "A", "1a", "-a", "a_b", "a b", "ａ", "analytics!"] {
+            assert!(!is_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn links_allow_only_http_https_mailto() {
+        for ok in ["https://privacy.mi.com/support", "http://weixin.qq.com/x", "mailto:privacy@example.com", "HTTPS://A.B"] {
+            assert!(is_safe_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+            "//evil.example",
+            "/relative",
+            "https://",
+            "https:///x",
+            "ftp://x",
+            " https://x",
+        ] {
+            assert!(!is_safe_link(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2021-04-30"));
+        for bad in ["2021-4-30", "2021-13-01", "2021-04-00", "30/04/2021", ""] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Assent's pure core: the disclosure model, its validation, the consent record and
+//! the decisions derived from both.
+//!
+//! Nothing here touches a browser: no `web_sys`, `js_sys`, `wasm_bindgen`, `gloo` or
+//! `yew`. The clock, the stored text, randomness and the page's facts come in as
+//! values; decisions come out as values that the shells (`crates/runtime`,
+//! `crates/ui`) apply. Everything is tested natively with `cargo test`.
+
+pub mod config;
+pub mod decision;
+pub mod gate;
+pub mod language;
+pub mod record;
+pub mod ui_text;
+
+pub use config::{Config, ConfigError};
+pub use decision::{Choice, ConsentState};
+pub use language::Lang;
+pub use record::{Method, Record, RecordRejection};
+
+/// The seed configuration, compiled in: the same file the build copies to
+/// `dist/config.json`, so the default and the served file cannot drift.
+pub const DEFAULT_CONFIG_JSON: &str = include_str!("../config/default.json");
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::Config;
+
+    /// The small configuration shared with the end-to-end tests.
+    pub fn small_config() -> Config {
+        Config::parse(include_str!("../tests/fixtures/small-config.json")).expect("small config is valid")
+    }
+}

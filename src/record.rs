@@ -1,0 +1,298 @@
+//! The consent record: the one localStorage value that holds a visitor's decision.
+//!
+//! The format is written down in `docs/record-format.md`, with test vectors in
+//! `tests/fixtures/record-vectors.json` that this decoder and the inline stub
+//! (`www/stub.js`) are both tested against, so the two never disagree about whether a
+//! stored record counts. A record that does not count is *no decision*: the banner is
+//! shown and nothing is granted; it is replaced only when the user decides.
+//!
+//! The decoder works on the stored text and the caller's clock; it never reads storage.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::language::Lang;
+
+/// The localStorage key, one per origin.
+pub const STORAGE_KEY: &str = "assent";
+/// The schema this build writes and reads. A higher number is a future schema and
+/// counts as no decision (a newer Assent on another page wrote it).
+pub const SCHEMA_VERSION: u64 = 1;
+/// Stored values longer than this are not parsed.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// The largest integer a JavaScript number holds exactly; timestamps above it are
+/// rejected so that Rust and the stub read the same value.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// How a decision was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// A button on the first layer.
+    Banner,
+    /// The preferences dialog.
+    Preferences,
+    /// A page script through `window.assent`.
+    Api,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Banner => "banner",
+            Method::Preferences => "preferences",
+            Method::Api => "api",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Method> {
+        match s {
+            "banner" => Some(Method::Banner),
+            "preferences" => Some(Method::Preferences),
+            "api" => Some(Method::Api),
+            _ => None,
+        }
+    }
+}
+
+/// A stored decision that counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub policy_version: String,
+    /// Random, from `crypto.getRandomValues`; kept across later decisions of the same
+    /// visitor so the history of one consent can be followed.
+    pub consent_id: String,
+    /// Milliseconds since the Unix epoch (`Date.now()`).
+    pub created_at: u64,
+    pub updated_at: u64,
+    pub expires_at: u64,
+    pub language: Lang,
+    pub method: Method,
+    /// Purposes and third parties (one namespace), resolved to granted or refused.
+    pub decisions: BTreeMap<String, bool>,
+}
+
+/// Why a stored value does not count as a decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordRejection {
+    /// Nothing stored under the key.
+    Missing,
+    /// Longer than [`MAX_RECORD_BYTES`].
+    TooLarge,
+    /// Not JSON, or not an object.
+    Unreadable,
+    /// Written by a newer Assent whose schema this build does not know.
+    FutureSchema,
+    /// A field is missing or has the wrong type; names the field.
+    WrongShape(&'static str),
+    /// Recorded for another policy version: the user must be asked again.
+    OtherPolicy,
+    /// Older than its expiry.
+    Expired,
+}
+
+impl RecordRejection {
+    /// The name used in the shared test vectors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordRejection::Missing => "missing",
+            RecordRejection::TooLarge => "too-large",
+            RecordRejection::Unreadable => "unreadable",
+            RecordRejection::FutureSchema => "future-schema",
+            RecordRejection::WrongShape(_) => "wrong-shape",
+            RecordRejection::OtherPolicy => "other-policy",
+            RecordRejection::Expired => "expired",
+        }
+    }
+}
+
+impl std::fmt::Display for RecordRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordRejection::Missing => write!(f, "no stored decision"),
+            RecordRejection::TooLarge => write!(f, "stored decision is larger than {MAX_RECORD_BYTES} bytes"),
+            RecordRejection::Unreadable => write!(f, "stored decision is not a JSON object"),
+            RecordRejection::FutureSchema => write!(f, "stored decision has a newer schema than this build reads"),
+            RecordRejection::WrongShape(field) => write!(f, "stored decision has a missing or invalid `{field}`"),
+            RecordRejection::OtherPolicy => write!(f, "stored decision was made for another policy version"),
+            RecordRejection::Expired => write!(f, "stored decision has expired"),
+        }
+    }
+}
+
+/// Decodes a stored value. The order of the checks is part of the format: the stub
+/// makes them in the same order, so both report the same rejection.
+pub fn decode(stored: Option<&str>, policy_version: &str, now: u64) -> Result<Record, RecordRejection> {
+    let stored = stored.ok_or(RecordRejection::Missing)?;
+    if stored.len() > MAX_RECORD_BYTES {
+        return Err(RecordRejection::TooLarge);
+    }
+    let value: Value = serde_json::from_str(stored).map_err(|_| RecordRejection::Unreadable)?;
+    let Value::Object(map) = value else {
+        return Err(RecordRejection::Unreadable);
+    };
+    let schema = map.get("schema").and_then(safe_integer).ok_or(RecordRejection::WrongShape("schema"))?;
+    if schema > SCHEMA_VERSION as f64 {
+        return Err(RecordRejection::FutureSchema);
+    }
+    if schema != SCHEMA_VERSION as f64 {
+        return Err(RecordRejection::WrongShape("schema"));
+    }
+    let stored_policy = map.get("policyVersion").and_then(Value::as_str).ok_or(RecordRejection::WrongShape("policyVersion"))?;
+    if stored_policy != policy_version {
+        return Err(RecordRejection::OtherPolicy);
+    }
+    let consent_id = map
+        .get("consentId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or(RecordRejection::WrongShape("consentId"))?;
+    let timestamp = |field: &'static str| {
+        map.get(field).and_then(safe_integer).map(|v| v as u64).ok_or(RecordRejection::WrongShape(field))
+    };
+    let created_at = timestamp("createdAt")?;
+    let updated_at = timestamp("updatedAt")?;
+    let expires_at = timestamp("expiresAt")?;
+    let language = map
+        .get("language")
+        .and_then(Value::as_str)
+        .and_then(Lang::from_tag)
+        .ok_or(RecordRejection::WrongShape("language"))?;
+    let method = map
+        .get("method")
+        .and_then(Value::as_str)
+        .and_then(Method::parse)
+        .ok_or(RecordRejection::WrongShape("method"))?;
+    let Some(Value::Object(stored_decisions)) = map.get("decisions") else {
+        return Err(RecordRejection::WrongShape("decisions"));
+    };
+    let mut decisions = BTreeMap::new();
+    for (id, granted) in stored_decisions {
+        let granted = granted.as_bool().ok_or(RecordRejection::WrongShape("decisions"))?;
+        decisions.insert(id.clone(), granted);
+    }
+    if now >= expires_at {
+        return Err(RecordRejection::Expired);
+    }
+    Ok(Record {
+        policy_version: stored_policy.to_string(),
+        consent_id: consent_id.to_string(),
+        created_at,
+        updated_at,
+        expires_at,
+        language,
+        method,
+        decisions,
+    })
+}
+
+/// A non-negative integer that a JavaScript number holds exactly (`Number.isSafeInteger`).
+fn safe_integer(value: &Value) -> Option<f64> {
+    let n = value.as_f64()?;
+    (n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER).then_some(n)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WireRecord<'a> {
+    schema: u64,
+    policy_version: &'a str,
+    consent_id: &'a str,
+    created_at: u64,
+    updated_at: u64,
+    expires_at: u64,
+    language: &'static str,
+    method: Method,
+    decisions: &'a BTreeMap<String, bool>,
+}
+
+impl Record {
+    /// The stored text. Always decodes back to the same record.
+    pub fn encode(&self) -> String {
+        let wire = WireRecord {
+            schema: SCHEMA_VERSION,
+            policy_version: &self.policy_version,
+            consent_id: &self.consent_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            expires_at: self.expires_at,
+            language: self.language.tag(),
+            method: self.method,
+            decisions: &self.decisions,
+        };
+        // Serialising plain strings, integers and a map of booleans cannot fail.
+        serde_json::to_string(&wire).unwrap_or_default()
+    }
+}
+
+/// A consent id from 16 random bytes: 32 lowercase hex digits in UUID layout
+/// (version 4, RFC 4122 variant), so back ends that expect a UUID accept it.
+pub fn consent_id_from_random(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Vector {
+        name: String,
+        stored: Option<String>,
+        policy_version: String,
+        now: u64,
+        expect: String,
+        #[serde(default)]
+        decisions: Option<BTreeMap<String, bool>>,
+    }
+
+    /// The same vectors run against the stub in the end-to-end tests.
+    #[test]
+    fn shared_record_vectors() {
+        let text = include_str!("../tests/fixtures/record-vectors.json");
+        let vectors: Vec<Vector> = serde_json::from_str(text).expect("vectors parse");
+        assert!(vectors.len() >= 10);
+        for v in vectors {
+            let got = decode(v.stored.as_deref(), &v.policy_version, v.now);
+            match (&got, v.expect.as_str()) {
+                (Ok(record), "valid") => {
+                    if let Some(expected) = &v.decisions {
+                        assert_eq!(&record.decisions, expected, "{}", v.name);
+                    }
+                }
+                (Err(rejection), kind) => assert_eq!(rejection.kind(), kind, "{}", v.name),
+                (Ok(_), kind) => panic!("{}: expected {kind}, decoded a valid record", v.name),
+            }
+        }
+    }
+
+    #[test]
+    fn encode_then_decode_round_trips() {
+        let record = Record {
+            policy_version: "2021-04-30".into(),
+            consent_id: consent_id_from_random([7; 16]),
+            created_at: 1_700_000_000_000,
+            updated_at: 1_700_000_000_001,
+            expires_at: 1_700_000_000_000 + 182 * DAY_MS,
+            language: Lang::ZhCn,
+            method: Method::Preferences,
+            decisions: [("analytics".to_string(), true), ("marketing".to_string(), false)].into(),
+        };
+        let decoded = decode(Some(&record.encode()), "2021-04-30", 1_700_000_000_002).unwrap();
+        assert_eq!(decoded, record);
+    }
+
+    #[test]
+    fn consent_id_is_a_version_4_uuid() {
+        let id = consent_id_from_random([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(consent_id_from_random([0; 16]), "00000000-0000-4000-8000-000000000000");
+    }
+}
