@@ -44,9 +44,14 @@ impl std::fmt::Display for ChoiceError {
         match self {
             ChoiceError::UnknownId(id) => write!(f, "unknown purpose {id:?}"),
             ChoiceError::NotAPurpose(id) => {
-                write!(f, "{id:?} is a third party; set the purposes it serves instead")
+                write!(
+                    f,
+                    "{id:?} is a third party; set the purposes it serves instead"
+                )
             }
-            ChoiceError::AlwaysGranted(id) => write!(f, "purpose {id:?} is always granted and cannot be refused"),
+            ChoiceError::AlwaysGranted(id) => {
+                write!(f, "purpose {id:?} is always granted and cannot be refused")
+            }
         }
     }
 }
@@ -76,7 +81,11 @@ impl ConsentState {
             answers.insert(purpose.id.clone(), purpose_answer(&purpose.id));
         }
         for third_party in config.third_parties() {
-            let each: Vec<Option<bool>> = third_party.purposes.iter().map(|p| purpose_answer(p)).collect();
+            let each: Vec<Option<bool>> = third_party
+                .purposes
+                .iter()
+                .map(|p| purpose_answer(p))
+                .collect();
             let answer = if each.contains(&Some(false)) {
                 Some(false)
             } else if each.iter().all(|a| *a == Some(true)) {
@@ -91,7 +100,10 @@ impl ConsentState {
                 .purposes()
                 .iter()
                 .any(|p| !p.legal_basis.is_always_granted() && answers.get(&p.id) == Some(&None));
-        ConsentState { answers, needs_decision }
+        ConsentState {
+            answers,
+            needs_decision,
+        }
     }
 
     /// `true`, `false`, or `None` for undecided and unknown ids.
@@ -132,10 +144,9 @@ pub fn apply_choice(
             .filter_map(|(id, granted)| match config.subject(id) {
                 None => Some(ChoiceError::UnknownId(id.clone())),
                 Some(ConsentSubject::ThirdParty(_)) => Some(ChoiceError::NotAPurpose(id.clone())),
-                Some(ConsentSubject::Purpose(i)) => {
-                    (!granted && config.purposes()[i].legal_basis.is_always_granted())
-                        .then(|| ChoiceError::AlwaysGranted(id.clone()))
-                }
+                Some(ConsentSubject::Purpose(i)) => (!granted
+                    && config.purposes()[i].legal_basis.is_always_granted())
+                .then(|| ChoiceError::AlwaysGranted(id.clone())),
             })
             .collect();
         if !errors.is_empty() {
@@ -160,13 +171,18 @@ pub fn apply_choice(
         decisions.insert(purpose.id.clone(), granted);
     }
     for third_party in config.third_parties() {
-        let granted = third_party.purposes.iter().all(|p| decisions.get(p) == Some(&true));
+        let granted = third_party
+            .purposes
+            .iter()
+            .all(|p| decisions.get(p) == Some(&true));
         decisions.insert(third_party.id.clone(), granted);
     }
     let expiry = u64::from(config.record_expiry_days()) * DAY_MS;
     Ok(Record {
         policy_version: config.policy().version.clone(),
-        consent_id: previous.map(|r| r.consent_id.clone()).unwrap_or_else(|| consent_id_from_random(context.random)),
+        consent_id: previous
+            .map(|r| r.consent_id.clone())
+            .unwrap_or_else(|| consent_id_from_random(context.random)),
         created_at: previous.map(|r| r.created_at).unwrap_or(context.now),
         updated_at: context.now,
         expires_at: context.now.saturating_add(expiry),
@@ -182,7 +198,12 @@ mod tests {
     use crate::test_support::small_config;
 
     fn context(now: u64) -> DecisionContext {
-        DecisionContext { now, random: [1; 16], language: Lang::En, method: Method::Api }
+        DecisionContext {
+            now,
+            random: [1; 16],
+            language: Lang::En,
+            method: Method::Api,
+        }
     }
 
     #[test]
@@ -192,7 +213,11 @@ mod tests {
         assert!(state.needs_decision);
         assert_eq!(state.get("necessary"), Some(true));
         assert_eq!(state.get("analytics"), None);
-        assert_eq!(state.get("stats-sdk"), None, "a third party follows its purposes");
+        assert_eq!(
+            state.get("stats-sdk"),
+            None,
+            "a third party follows its purposes"
+        );
         assert_eq!(state.get("nonexistent"), None);
     }
 
@@ -204,12 +229,20 @@ mod tests {
         assert!(!state.needs_decision);
         assert_eq!(state.get("analytics"), Some(true));
         assert_eq!(state.get("stats-sdk"), Some(true));
-        let rejected = apply_choice(&config, Some(&accepted), &Choice::RejectAll, context(20)).unwrap();
+        let rejected =
+            apply_choice(&config, Some(&accepted), &Choice::RejectAll, context(20)).unwrap();
         let state = ConsentState::new(&config, Some(&rejected));
         assert_eq!(state.get("analytics"), Some(false));
         assert_eq!(state.get("marketing"), Some(false));
-        assert_eq!(state.get("necessary"), Some(true), "necessary stays granted after reject all");
-        assert_eq!(rejected.consent_id, accepted.consent_id, "the same visitor keeps one consent id");
+        assert_eq!(
+            state.get("necessary"),
+            Some(true),
+            "necessary stays granted after reject all"
+        );
+        assert_eq!(
+            rejected.consent_id, accepted.consent_id,
+            "the same visitor keeps one consent id"
+        );
         assert_eq!(rejected.created_at, 10);
         assert_eq!(rejected.updated_at, 20);
         assert_eq!(rejected.expires_at, 20 + 182 * DAY_MS);
@@ -222,7 +255,11 @@ mod tests {
         let record = apply_choice(&config, None, &set, context(1)).unwrap();
         let state = ConsentState::new(&config, Some(&record));
         assert_eq!(state.get("stats-sdk"), Some(true), "serves analytics only");
-        assert_eq!(state.get("ad-sdk"), Some(false), "serves analytics and marketing; marketing refused");
+        assert_eq!(
+            state.get("ad-sdk"),
+            Some(false),
+            "serves analytics and marketing; marketing refused"
+        );
     }
 
     #[test]
@@ -235,7 +272,12 @@ mod tests {
         assert_eq!(second.decisions["marketing"], false);
 
         let bad = Choice::Set(
-            [("nope".to_string(), true), ("stats-sdk".to_string(), true), ("necessary".to_string(), false)].into(),
+            [
+                ("nope".to_string(), true),
+                ("stats-sdk".to_string(), true),
+                ("necessary".to_string(), false),
+            ]
+            .into(),
         );
         let errors = apply_choice(&config, Some(&first), &bad, context(3)).unwrap_err();
         assert_eq!(errors.len(), 3);
@@ -251,7 +293,11 @@ mod tests {
         record.decisions.remove("marketing");
         let state = ConsentState::new(&config, Some(&record));
         assert!(state.needs_decision);
-        assert_eq!(state.get("analytics"), Some(true), "what was decided still answers");
+        assert_eq!(
+            state.get("analytics"),
+            Some(true),
+            "what was decided still answers"
+        );
     }
 
     #[test]
@@ -260,7 +306,10 @@ mod tests {
         let before = ConsentState::new(&config, None);
         let record = apply_choice(&config, None, &Choice::RejectAll, context(1)).unwrap();
         let after = ConsentState::new(&config, Some(&record));
-        assert_eq!(after.changed_since(&before), vec!["ad-sdk", "analytics", "marketing", "stats-sdk"]);
+        assert_eq!(
+            after.changed_since(&before),
+            vec!["ad-sdk", "analytics", "marketing", "stats-sdk"]
+        );
         assert!(after.changed_since(&after).is_empty());
     }
 }

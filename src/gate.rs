@@ -25,8 +25,14 @@ impl GateExpression {
         let terms = attribute
             .split_whitespace()
             .map(|word| match word.strip_prefix('!') {
-                Some(id) => Term { id: id.to_string(), negated: true },
-                None => Term { id: word.to_string(), negated: false },
+                Some(id) => Term {
+                    id: id.to_string(),
+                    negated: true,
+                },
+                None => Term {
+                    id: word.to_string(),
+                    negated: false,
+                },
             })
             .collect();
         GateExpression { terms }
@@ -35,7 +41,10 @@ impl GateExpression {
     /// Whether the element may run now. Undecided answers never satisfy a term.
     pub fn allows(&self, state: &ConsentState) -> bool {
         !self.terms.is_empty()
-            && self.terms.iter().all(|t| !t.id.is_empty() && state.get(&t.id) == Some(!t.negated))
+            && self
+                .terms
+                .iter()
+                .all(|t| !t.id.is_empty() && state.get(&t.id) == Some(!t.negated))
     }
 
     /// The ids the expression names, for placeholders and messages.
@@ -54,7 +63,12 @@ mod tests {
 
     fn state(choice: Option<Choice>) -> ConsentState {
         let config = small_config();
-        let ctx = DecisionContext { now: 1, random: [0; 16], language: Lang::En, method: Method::Api };
+        let ctx = DecisionContext {
+            now: 1,
+            random: [0; 16],
+            language: Lang::En,
+            method: Method::Api,
+        };
         let record = choice.map(|c| apply_choice(&config, None, &c, ctx).unwrap());
         ConsentState::new(&config, record.as_ref())
     }
@@ -67,14 +81,20 @@ mod tests {
         assert!(GateExpression::parse("  analytics\tnecessary ").allows(&analytics_only));
         assert!(GateExpression::parse("!marketing").allows(&analytics_only));
         assert!(!GateExpression::parse("!analytics").allows(&analytics_only));
-        assert!(GateExpression::parse("stats-sdk").allows(&analytics_only), "third party ids work");
+        assert!(
+            GateExpression::parse("stats-sdk").allows(&analytics_only),
+            "third party ids work"
+        );
     }
 
     #[test]
     fn undecided_unknown_and_empty_never_run() {
         let undecided = state(None);
         assert!(!GateExpression::parse("analytics").allows(&undecided));
-        assert!(!GateExpression::parse("!analytics").allows(&undecided), "negation needs a refusal");
+        assert!(
+            !GateExpression::parse("!analytics").allows(&undecided),
+            "negation needs a refusal"
+        );
         let accepted = state(Some(Choice::AcceptAll));
         assert!(!GateExpression::parse("no-such-purpose").allows(&accepted));
         assert!(!GateExpression::parse("").allows(&accepted));

@@ -98,13 +98,32 @@ mod tests {
             page: Some("en"),
         };
         assert_eq!(negotiate(&all), Lang::ZhCn, "the user's switch wins");
-        let no_user = LanguageSources { user_choice: None, tag: Some("zh"), ..all.clone() };
+        let no_user = LanguageSources {
+            user_choice: None,
+            tag: Some("zh"),
+            ..all.clone()
+        };
         assert_eq!(negotiate(&no_user), Lang::ZhCn, "then the tag");
-        let no_tag = LanguageSources { tag: None, ..no_user.clone() };
-        assert_eq!(negotiate(&no_tag), Lang::En, "then the browser's first language");
+        let no_tag = LanguageSources {
+            tag: None,
+            ..no_user.clone()
+        };
+        assert_eq!(
+            negotiate(&no_tag),
+            Lang::En,
+            "then the browser's first language"
+        );
         let empty: Vec<String> = vec![];
-        let page_only = LanguageSources { browser: &empty, page: Some("en-GB"), ..no_tag.clone() };
+        let page_only = LanguageSources {
+            browser: &empty,
+            page: Some("en-GB"),
+            ..no_tag.clone()
+        };
         assert_eq!(negotiate(&page_only), Lang::En, "then the page");
-        assert_eq!(negotiate(&LanguageSources::default()), Lang::ZhCn, "then zh-CN");
+        assert_eq!(
+            negotiate(&LanguageSources::default()),
+            Lang::ZhCn,
+            "then zh-CN"
+        );
     }
 }

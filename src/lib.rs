@@ -28,6 +28,7 @@ pub(crate) mod test_support {
 
     /// The small configuration shared with the end-to-end tests.
     pub fn small_config() -> Config {
-        Config::parse(include_str!("../tests/fixtures/small-config.json")).expect("small config is valid")
+        Config::parse(include_str!("../tests/fixtures/small-config.json"))
+            .expect("small config is valid")
     }
 }

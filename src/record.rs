@@ -20,8 +20,9 @@ pub const STORAGE_KEY: &str = "assent";
 /// The schema this build writes and reads. A higher number is a future schema and
 /// counts as no decision (a newer Assent on another page wrote it).
 pub const SCHEMA_VERSION: u64 = 1;
-/// Stored values longer than this are not parsed.
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// Stored values longer than this many UTF-16 code units (JavaScript's
+/// `String.length`, so the stub measures the same) are not parsed.
+pub const MAX_RECORD_LENGTH: usize = 64 * 1024;
 /// The largest integer a JavaScript number holds exactly; timestamps above it are
 /// rejected so that Rust and the stub read the same value.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -79,7 +80,7 @@ pub struct Record {
 pub enum RecordRejection {
     /// Nothing stored under the key.
     Missing,
-    /// Longer than [`MAX_RECORD_BYTES`].
+    /// Longer than [`MAX_RECORD_LENGTH`].
     TooLarge,
     /// Not JSON, or not an object.
     Unreadable,
@@ -112,11 +113,21 @@ impl std::fmt::Display for RecordRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RecordRejection::Missing => write!(f, "no stored decision"),
-            RecordRejection::TooLarge => write!(f, "stored decision is larger than {MAX_RECORD_BYTES} bytes"),
+            RecordRejection::TooLarge => write!(
+                f,
+                "stored decision is longer than {MAX_RECORD_LENGTH} characters"
+            ),
             RecordRejection::Unreadable => write!(f, "stored decision is not a JSON object"),
-            RecordRejection::FutureSchema => write!(f, "stored decision has a newer schema than this build reads"),
-            RecordRejection::WrongShape(field) => write!(f, "stored decision has a missing or invalid `{field}`"),
-            RecordRejection::OtherPolicy => write!(f, "stored decision was made for another policy version"),
+            RecordRejection::FutureSchema => write!(
+                f,
+                "stored decision has a newer schema than this build reads"
+            ),
+            RecordRejection::WrongShape(field) => {
+                write!(f, "stored decision has a missing or invalid `{field}`")
+            }
+            RecordRejection::OtherPolicy => {
+                write!(f, "stored decision was made for another policy version")
+            }
             RecordRejection::Expired => write!(f, "stored decision has expired"),
         }
     }
@@ -124,23 +135,33 @@ impl std::fmt::Display for RecordRejection {
 
 /// Decodes a stored value. The order of the checks is part of the format: the stub
 /// makes them in the same order, so both report the same rejection.
-pub fn decode(stored: Option<&str>, policy_version: &str, now: u64) -> Result<Record, RecordRejection> {
+pub fn decode(
+    stored: Option<&str>,
+    policy_version: &str,
+    now: u64,
+) -> Result<Record, RecordRejection> {
     let stored = stored.ok_or(RecordRejection::Missing)?;
-    if stored.len() > MAX_RECORD_BYTES {
+    if stored.len() > MAX_RECORD_LENGTH && stored.encode_utf16().count() > MAX_RECORD_LENGTH {
         return Err(RecordRejection::TooLarge);
     }
     let value: Value = serde_json::from_str(stored).map_err(|_| RecordRejection::Unreadable)?;
     let Value::Object(map) = value else {
         return Err(RecordRejection::Unreadable);
     };
-    let schema = map.get("schema").and_then(safe_integer).ok_or(RecordRejection::WrongShape("schema"))?;
+    let schema = map
+        .get("schema")
+        .and_then(safe_integer)
+        .ok_or(RecordRejection::WrongShape("schema"))?;
     if schema > SCHEMA_VERSION as f64 {
         return Err(RecordRejection::FutureSchema);
     }
     if schema != SCHEMA_VERSION as f64 {
         return Err(RecordRejection::WrongShape("schema"));
     }
-    let stored_policy = map.get("policyVersion").and_then(Value::as_str).ok_or(RecordRejection::WrongShape("policyVersion"))?;
+    let stored_policy = map
+        .get("policyVersion")
+        .and_then(Value::as_str)
+        .ok_or(RecordRejection::WrongShape("policyVersion"))?;
     if stored_policy != policy_version {
         return Err(RecordRejection::OtherPolicy);
     }
@@ -150,7 +171,10 @@ pub fn decode(stored: Option<&str>, policy_version: &str, now: u64) -> Result<Re
         .filter(|s| !s.is_empty())
         .ok_or(RecordRejection::WrongShape("consentId"))?;
     let timestamp = |field: &'static str| {
-        map.get(field).and_then(safe_integer).map(|v| v as u64).ok_or(RecordRejection::WrongShape(field))
+        map.get(field)
+            .and_then(safe_integer)
+            .map(|v| v as u64)
+            .ok_or(RecordRejection::WrongShape(field))
     };
     let created_at = timestamp("createdAt")?;
     let updated_at = timestamp("updatedAt")?;
@@ -170,7 +194,9 @@ pub fn decode(stored: Option<&str>, policy_version: &str, now: u64) -> Result<Re
     };
     let mut decisions = BTreeMap::new();
     for (id, granted) in stored_decisions {
-        let granted = granted.as_bool().ok_or(RecordRejection::WrongShape("decisions"))?;
+        let granted = granted
+            .as_bool()
+            .ok_or(RecordRejection::WrongShape("decisions"))?;
         decisions.insert(id.clone(), granted);
     }
     if now >= expires_at {
@@ -233,7 +259,14 @@ pub fn consent_id_from_random(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 #[cfg(test)]
@@ -283,16 +316,39 @@ mod tests {
             expires_at: 1_700_000_000_000 + 182 * DAY_MS,
             language: Lang::ZhCn,
             method: Method::Preferences,
-            decisions: [("analytics".to_string(), true), ("marketing".to_string(), false)].into(),
+            decisions: [
+                ("analytics".to_string(), true),
+                ("marketing".to_string(), false),
+            ]
+            .into(),
         };
         let decoded = decode(Some(&record.encode()), "2021-04-30", 1_700_000_000_002).unwrap();
         assert_eq!(decoded, record);
     }
 
     #[test]
+    fn a_huge_value_is_not_parsed() {
+        let huge = format!(
+            "{{\"schema\":1,\"pad\":\"{}\"}}",
+            "x".repeat(MAX_RECORD_LENGTH)
+        );
+        assert_eq!(decode(Some(&huge), "v", 0), Err(RecordRejection::TooLarge));
+        // Chinese text is 3 bytes a character in UTF-8 but 1 code unit in JavaScript:
+        // the limit counts what the stub counts.
+        let chinese = "中".repeat(MAX_RECORD_LENGTH / 2);
+        assert_ne!(
+            decode(Some(&chinese), "v", 0),
+            Err(RecordRejection::TooLarge)
+        );
+    }
+
+    #[test]
     fn consent_id_is_a_version_4_uuid() {
         let id = consent_id_from_random([0xff; 16]);
         assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
-        assert_eq!(consent_id_from_random([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(
+            consent_id_from_random([0; 16]),
+            "00000000-0000-4000-8000-000000000000"
+        );
     }
 }

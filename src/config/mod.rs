@@ -68,22 +68,33 @@ impl fmt::Display for Problem {
         match self {
             Problem::Syntax(m) => write!(f, "not valid JSON: {m}"),
             Problem::TooLarge { bytes } => {
-                write!(f, "configuration is {bytes} bytes, more than the limit of {MAX_CONFIG_BYTES}")
+                write!(
+                    f,
+                    "configuration is {bytes} bytes, more than the limit of {MAX_CONFIG_BYTES}"
+                )
             }
             Problem::Shape(m) => write!(f, "{m}"),
             Problem::UnsupportedFormat(v) => {
                 write!(f, "unsupported configuration format {v}, this build reads {CONFIG_FORMAT_VERSION}")
             }
             Problem::BadId(id) => write!(f, "id {id:?} must match ^[a-z][a-z0-9-]*$"),
-            Problem::DuplicateId { id, first } => write!(f, "duplicate id {id:?}, first used at {first}"),
+            Problem::DuplicateId { id, first } => {
+                write!(f, "duplicate id {id:?}, first used at {first}")
+            }
             Problem::UnknownReference { kind, id } => write!(f, "refers to unknown {kind} {id:?}"),
             Problem::BadLink(url) => {
-                write!(f, "link {url:?} must be an absolute https, http or mailto URL")
+                write!(
+                    f,
+                    "link {url:?} must be an absolute https, http or mailto URL"
+                )
             }
             Problem::Empty => write!(f, "must not be empty"),
             Problem::Invalid(m) => write!(f, "{m}"),
             Problem::MissingRefusalConsequence => {
-                write!(f, "a consent-based purpose must say what refusing costs (refusalConsequence)")
+                write!(
+                    f,
+                    "a consent-based purpose must say what refusing costs (refusalConsequence)"
+                )
             }
         }
     }
@@ -129,7 +140,10 @@ impl Config {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| vec![error("$", Problem::Syntax(e.to_string()))])?;
         let Value::Object(mut root) = value else {
-            return Err(vec![error("$", Problem::Shape("the configuration must be a JSON object".into()))]);
+            return Err(vec![error(
+                "$",
+                Problem::Shape("the configuration must be a JSON object".into()),
+            )]);
         };
         let mut errors = Vec::new();
         let config = read_root(&mut root, &mut errors);
@@ -158,9 +172,19 @@ impl Config {
             .iter()
             .enumerate()
             .map(|(i, p)| (p.id.clone(), ConsentSubject::Purpose(i)))
-            .chain(self.third_parties.iter().enumerate().map(|(i, t)| (t.id.clone(), ConsentSubject::ThirdParty(i))))
+            .chain(
+                self.third_parties
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.id.clone(), ConsentSubject::ThirdParty(i))),
+            )
             .collect();
-        self.data_item_index = self.data_items.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+        self.data_item_index = self
+            .data_items
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
         self
     }
 
@@ -212,13 +236,21 @@ impl Config {
         self.data_item_index.get(id).map(|&i| &self.data_items[i])
     }
     /// The third parties that receive data for a purpose, in configuration order.
-    pub fn third_parties_of<'a>(&'a self, purpose_id: &'a str) -> impl Iterator<Item = &'a ThirdParty> + 'a {
-        self.third_parties.iter().filter(move |t| t.purposes.iter().any(|p| p == purpose_id))
+    pub fn third_parties_of<'a>(
+        &'a self,
+        purpose_id: &'a str,
+    ) -> impl Iterator<Item = &'a ThirdParty> + 'a {
+        self.third_parties
+            .iter()
+            .filter(move |t| t.purposes.iter().any(|p| p == purpose_id))
     }
 }
 
 fn error(path: impl Into<String>, problem: Problem) -> ConfigError {
-    ConfigError { path: path.into(), problem }
+    ConfigError {
+        path: path.into(),
+        problem,
+    }
 }
 
 /// Reads the top-level object field by field and list element by list element, so one
@@ -238,13 +270,22 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
     ];
     for key in root.keys() {
         if !KNOWN.contains(&key.as_str()) {
-            errors.push(error(format!("$.{key}"), Problem::Shape(format!("unknown field `{key}`"))));
+            errors.push(error(
+                format!("$.{key}"),
+                Problem::Shape(format!("unknown field `{key}`")),
+            ));
         }
     }
     match root.remove("assentConfig") {
         Some(Value::Number(n)) if n.as_u64() == Some(CONFIG_FORMAT_VERSION) => {}
-        Some(other) => errors.push(error("$.assentConfig", Problem::UnsupportedFormat(other.to_string()))),
-        None => errors.push(error("$", Problem::Shape("missing field `assentConfig`".into()))),
+        Some(other) => errors.push(error(
+            "$.assentConfig",
+            Problem::UnsupportedFormat(other.to_string()),
+        )),
+        None => errors.push(error(
+            "$",
+            Problem::Shape("missing field `assentConfig`".into()),
+        )),
     }
     let record_expiry_days = match root.remove("recordExpiryDays") {
         None => Some(DEFAULT_RECORD_EXPIRY_DAYS),
@@ -253,7 +294,9 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
             _ => {
                 errors.push(error(
                     "$.recordExpiryDays",
-                    Problem::Invalid(format!("must be a whole number of days from 1 to 3650, got {v}")),
+                    Problem::Invalid(format!(
+                        "must be a whole number of days from 1 to 3650, got {v}"
+                    )),
                 ));
                 None
             }
@@ -288,7 +331,11 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
     })
 }
 
-fn read_one<T: DeserializeOwned>(path: &str, value: Value, errors: &mut Vec<ConfigError>) -> Option<T> {
+fn read_one<T: DeserializeOwned>(
+    path: &str,
+    value: Value,
+    errors: &mut Vec<ConfigError>,
+) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -329,7 +376,10 @@ fn read_list<T: DeserializeOwned>(
             (errors.len() == before).then_some(list)
         }
         Some(other) => {
-            errors.push(error(path, Problem::Shape(format!("expected a list, got {}", kind_of(&other)))));
+            errors.push(error(
+                path,
+                Problem::Shape(format!("expected a list, got {}", kind_of(&other))),
+            ));
             None
         }
     }

@@ -117,7 +117,11 @@ impl Links {
             ("withdrawal", &self.withdrawal),
         ];
         let mut all = vec![("policy", self.policy.as_str())];
-        all.extend(optional.into_iter().filter_map(|(k, v)| v.as_deref().map(|v| (k, v))));
+        all.extend(
+            optional
+                .into_iter()
+                .filter_map(|(k, v)| v.as_deref().map(|v| (k, v))),
+        );
         all
     }
 }

@@ -14,7 +14,10 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
     v.texts("$.policy", &config.policy);
 
     if config.purposes.is_empty() {
-        v.push("$.purposes", Problem::Invalid("at least one purpose is required".into()));
+        v.push(
+            "$.purposes",
+            Problem::Invalid("at least one purpose is required".into()),
+        );
     }
 
     // Purposes and third parties share one namespace: a gated tag names either.
@@ -41,18 +44,34 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
     let purpose_ids: Vec<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
     let third_party_ids: Vec<&str> = config.third_parties.iter().map(|t| t.id.as_str()).collect();
     let data_item_ids: Vec<&str> = config.data_items.iter().map(|d| d.id.as_str()).collect();
-    let purposes = Known { kind: "purpose", ids: &purpose_ids };
-    let third_parties = Known { kind: "third party", ids: &third_party_ids };
-    let data_items = Known { kind: "data item", ids: &data_item_ids };
+    let purposes = Known {
+        kind: "purpose",
+        ids: &purpose_ids,
+    };
+    let third_parties = Known {
+        kind: "third party",
+        ids: &third_party_ids,
+    };
+    let data_items = Known {
+        kind: "data item",
+        ids: &data_item_ids,
+    };
 
     for (i, p) in config.purposes.iter().enumerate() {
-        v.refs(&format!("$.purposes[{i}].dataItems"), &p.data_items, &data_items);
+        v.refs(
+            &format!("$.purposes[{i}].dataItems"),
+            &p.data_items,
+            &data_items,
+        );
     }
     for (i, t) in config.third_parties.iter().enumerate() {
         let path = format!("$.thirdParties[{i}]");
         v.refs(&format!("{path}.dataShared"), &t.data_shared, &data_items);
         if t.purposes.is_empty() {
-            v.push(format!("{path}.purposes"), Problem::Invalid("a third party must belong to at least one purpose".into()));
+            v.push(
+                format!("{path}.purposes"),
+                Problem::Invalid("a third party must belong to at least one purpose".into()),
+            );
         }
         v.refs(&format!("{path}.purposes"), &t.purposes, &purposes);
         if let Some(url) = &t.processing_rules_url {
@@ -68,7 +87,11 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         let path = format!("$.features[{i}]");
         v.id(&mut feature_ids, &path, &f.id);
         v.texts(&path, f);
-        v.refs(&format!("{path}.dataCollected"), &f.data_collected, &data_items);
+        v.refs(
+            &format!("{path}.dataCollected"),
+            &f.data_collected,
+            &data_items,
+        );
         v.refs(&format!("{path}.purposes"), &f.purposes, &purposes);
     }
     let mut permission_ids = Namespace::default();
@@ -77,7 +100,10 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         v.id(&mut permission_ids, &path, &p.id);
         v.texts(&path, p);
         if p.platforms.is_empty() {
-            v.push(format!("{path}.platforms"), Problem::Invalid("name at least one platform".into()));
+            v.push(
+                format!("{path}.platforms"),
+                Problem::Invalid("name at least one platform".into()),
+            );
         }
     }
     let mut source_ids = Namespace::default();
@@ -94,7 +120,11 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         v.id(&mut storage_ids, &path, &s.id);
         v.texts(&path, s);
         v.refs(&format!("{path}.purposes"), &s.purposes, &purposes);
-        v.refs(&format!("{path}.thirdParties"), &s.third_parties, &third_parties);
+        v.refs(
+            &format!("{path}.thirdParties"),
+            &s.third_parties,
+            &third_parties,
+        );
         if let Some(link) = &s.link {
             v.link(&format!("{path}.link"), link);
         }
@@ -135,7 +165,10 @@ impl Validator<'_> {
         if !is_date(&policy.effective_date) {
             self.push(
                 "$.policy.effectiveDate",
-                Problem::Invalid(format!("{:?} must be a date as YYYY-MM-DD", policy.effective_date)),
+                Problem::Invalid(format!(
+                    "{:?} must be a date as YYYY-MM-DD",
+                    policy.effective_date
+                )),
             );
         }
         for (name, url) in policy.links.all() {
@@ -154,7 +187,13 @@ impl Validator<'_> {
             self.push(id_path, Problem::BadId(id.to_string()));
         } else if let Some(first) = namespace.0.get(id) {
             let first = first.clone();
-            self.push(id_path, Problem::DuplicateId { id: id.to_string(), first });
+            self.push(
+                id_path,
+                Problem::DuplicateId {
+                    id: id.to_string(),
+                    first,
+                },
+            );
         } else {
             namespace.0.insert(id.to_string(), id_path);
         }
@@ -163,7 +202,13 @@ impl Validator<'_> {
     fn refs(&mut self, path: &str, refs: &[String], known: &Known<'_>) {
         for (i, r) in refs.iter().enumerate() {
             if !known.ids.contains(&r.as_str()) {
-                self.push(format!("{path}[{i}]"), Problem::UnknownReference { kind: known.kind, id: r.clone() });
+                self.push(
+                    format!("{path}[{i}]"),
+                    Problem::UnknownReference {
+                        kind: known.kind,
+                        id: r.clone(),
+                    },
+                );
             }
         }
     }
@@ -184,7 +229,9 @@ impl Validator<'_> {
 
     fn walk_texts(&mut self, path: &str, value: &Value) {
         match value {
-            Value::Object(map) if map.len() == 2 && map.contains_key("zh-CN") && map.contains_key("en") => {
+            Value::Object(map)
+                if map.len() == 2 && map.contains_key("zh-CN") && map.contains_key("en") =>
+            {
                 for lang in ["zh-CN", "en"] {
                     if map[lang].as_str().is_none_or(|s| s.trim().is_empty()) {
                         self.push(format!("{path}.{lang}"), Problem::Empty);
@@ -221,14 +268,22 @@ pub fn is_safe_link(url: &str) -> bool {
         return false;
     }
     let lower = url.to_ascii_lowercase();
-    let rest = ["https://", "http://", "mailto:"].iter().find_map(|scheme| lower.strip_prefix(scheme));
+    let rest = ["https://", "http://", "mailto:"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme));
     rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
 }
 
 fn is_date(date: &str) -> bool {
     let bytes = date.as_bytes();
     bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
         && (1..=12).contains(&date[5..7].parse::<u8>().unwrap_or(0))
         && (1..=31).contains(&date[8..10].parse::<u8>().unwrap_or(0))
 }
@@ -249,7 +304,12 @@ mod tests {
 
     #[test]
     fn links_allow_only_http_https_mailto() {
-        for ok in ["https://privacy.mi.com/support", "http://weixin.qq.com/x", "mailto:privacy@example.com", "HTTPS://A.B"] {
+        for ok in [
+            "https://privacy.mi.com/support",
+            "http://weixin.qq.com/x",
+            "mailto:privacy@example.com",
+            "HTTPS://A.B",
+        ] {
             assert!(is_safe_link(ok), "{ok}");
         }
         for bad in [

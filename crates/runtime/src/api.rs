@@ -1,0 +1,150 @@
+//! The whole WebAssembly API of the runtime module, as the JS loader sees it.
+//! Arguments and results are plain data (strings, numbers, plain objects); errors
+//! become `JsError` once, here. The loader turns these into `window.assent`.
+
+use std::collections::BTreeMap;
+
+use assent::decision::Choice;
+use assent::language::{negotiate, LanguageSources};
+use assent::record::Method;
+use assent::{Config, Lang};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+use crate::session::{self, Session};
+use crate::{dom, storage};
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    // Plain objects (not Maps) and null for absent values, as page scripts expect.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn not_started() -> JsError {
+    JsError::new("assent has not started")
+}
+
+/// Validates the configuration (the compiled-in default when `config_text` is
+/// `None`), reads the stored record and returns the snapshot. On an invalid
+/// configuration nothing is installed and the error lists every problem, one per line.
+#[wasm_bindgen]
+pub fn start(
+    config_text: Option<String>,
+    tag_language: Option<String>,
+    now: f64,
+) -> Result<JsValue, JsError> {
+    let parsed = match config_text.as_deref() {
+        Some(text) => Config::parse(text),
+        None => Config::default_config(),
+    };
+    let config = parsed.map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        JsError::new(&format!(
+            "invalid configuration ({} problems):\n{}",
+            lines.len(),
+            lines.join("\n")
+        ))
+    })?;
+    let user_choice = storage::read_language();
+    let browser = dom::browser_languages();
+    let page = dom::page_language();
+    let language = negotiate(&LanguageSources {
+        user_choice: user_choice.as_deref(),
+        tag: tag_language.as_deref(),
+        browser: &browser,
+        page: page.as_deref(),
+    });
+    let session = Session::load(config, now.max(0.0) as u64, language);
+    let snapshot = to_js(&session.snapshot());
+    session::install(session);
+    Ok(snapshot)
+}
+
+/// The compiled-in seed configuration, for the UI module when the loader tag names no
+/// configuration URL (the UI does not embed its own copy).
+#[wasm_bindgen(js_name = defaultConfig)]
+pub fn default_config() -> String {
+    assent::DEFAULT_CONFIG_JSON.to_string()
+}
+
+/// The current snapshot: decisions, policy version, consent id, timestamps.
+#[wasm_bindgen]
+pub fn snapshot() -> Result<JsValue, JsError> {
+    session::with(|s| to_js(&s.snapshot())).ok_or_else(not_started)
+}
+
+/// `true`, `false` or `undefined` (undecided, unknown id, not a string, not started).
+#[wasm_bindgen]
+pub fn get(id: JsValue) -> Option<bool> {
+    let id = id.as_string()?;
+    session::with(|s| s.state.get(&id)).flatten()
+}
+
+#[derive(Serialize)]
+struct Decided {
+    changed: Vec<String>,
+    snapshot: session::Snapshot,
+}
+
+/// Records a decision. `kind` is `accept-all`, `reject-all` or `set` (with `set` a
+/// plain object of purpose ids to booleans); `method` is `banner`, `preferences` or
+/// `api`. Nothing is stored when any part is invalid.
+#[wasm_bindgen]
+pub fn decide(kind: &str, set: JsValue, method: &str, now: f64) -> Result<JsValue, JsError> {
+    let choice = match kind {
+        "accept-all" => Choice::AcceptAll,
+        "reject-all" => Choice::RejectAll,
+        "set" => {
+            let map: BTreeMap<String, bool> =
+                serde_wasm_bindgen::from_value(set).map_err(|_| {
+                    JsError::new("set() takes an object of purpose ids to true or false")
+                })?;
+            Choice::Set(map)
+        }
+        other => return Err(JsError::new(&format!("unknown decision kind {other:?}"))),
+    };
+    let method =
+        Method::parse(method).ok_or_else(|| JsError::new(&format!("unknown method {method:?}")))?;
+    let random =
+        dom::random_bytes().ok_or_else(|| JsError::new("crypto.getRandomValues is unavailable"))?;
+    session::with(|s| {
+        let changed = s
+            .decide(&choice, method, now.max(0.0) as u64, random)
+            .map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                JsError::new(&lines.join("; "))
+            })?;
+        Ok(to_js(&Decided {
+            changed,
+            snapshot: s.snapshot(),
+        }))
+    })
+    .ok_or_else(not_started)?
+}
+
+/// Switches the interface language and remembers the switch.
+#[wasm_bindgen(js_name = setLanguage)]
+pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
+    let language = Lang::from_tag(tag).ok_or_else(|| JsError::new("empty language tag"))?;
+    storage::write_language(language.tag());
+    session::with(|s| {
+        s.language = language;
+        to_js(&s.snapshot())
+    })
+    .ok_or_else(not_started)
+}
+
+/// Gated elements that may run now, in document order, each claimed so it is
+/// returned only once.
+#[wasm_bindgen(js_name = claimRunnable)]
+pub fn claim_runnable() -> Vec<Element> {
+    session::with(|s| dom::claim_runnable(&s.state)).unwrap_or_default()
+}
+
+/// Makes a claimed element live; returns the live element when the loader must wait
+/// for it to load before activating the next.
+#[wasm_bindgen]
+pub fn activate(gated: Element) -> Option<Element> {
+    dom::activate(&gated)
+}

@@ -1,0 +1,116 @@
+//! The runtime's browser edges, in headless Chromium (wasm-bindgen-test): the record
+//! reaches localStorage, decisions reach `get`, and gated elements are claimed once
+//! and activated with every attribute. End-to-end behaviour is in tests/e2e/.
+
+use assent_runtime::api;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SMALL: &str = include_str!("../../../tests/fixtures/small-config.json");
+const NOW: f64 = 1_700_000_000_000.0;
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_decision_is_stored_and_answered() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    let snapshot = api::start(Some(SMALL.into()), Some("en".into()), NOW).unwrap();
+    assert_eq!(field(&snapshot, "needsDecision"), JsValue::TRUE);
+    assert_eq!(
+        api::get("analytics".into()),
+        None,
+        "undecided before a choice"
+    );
+
+    api::decide("reject-all", JsValue::NULL, "api", NOW).unwrap();
+    assert_eq!(api::get("analytics".into()), Some(false));
+    assert_eq!(
+        api::get("necessary".into()),
+        Some(true),
+        "necessary stays granted"
+    );
+    let stored = storage
+        .get_item("assent")
+        .unwrap()
+        .expect("the record is in localStorage");
+    assert!(stored.contains("\"policyVersion\":\"test-1\""), "{stored}");
+
+    // A fresh start (a reload) reads the same record back.
+    api::start(Some(SMALL.into()), None, NOW + 1.0).unwrap();
+    assert_eq!(api::get("analytics".into()), Some(false));
+    assert_eq!(
+        api::get(JsValue::from_f64(3.0)),
+        None,
+        "a non-string id is undefined"
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_configuration_names_every_problem() {
+    let error = api::start(Some(r#"{"assentConfig": 1}"#.into()), None, NOW)
+        .map(|_| ())
+        .unwrap_err();
+    let message = field(&JsValue::from(error), "message").as_string().unwrap();
+    assert!(message.starts_with("invalid configuration"), "{message}");
+    assert!(
+        message.contains("missing field `policy`") && message.contains("missing field `purposes`"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn gated_scripts_are_claimed_once_and_keep_their_attributes() {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let body = document().body().unwrap();
+    let gated = document().create_element("script").unwrap();
+    for (name, value) in [
+        ("type", "text/plain"),
+        ("data-assent", "analytics"),
+        ("data-type", "module"),
+        ("id", "t1"),
+        ("data-extra", "kept"),
+    ] {
+        gated.set_attribute(name, value).unwrap();
+    }
+    gated.set_text_content(Some("window.__ran = (window.__ran || 0) + 1;"));
+    body.append_child(&gated).unwrap();
+
+    api::start(Some(SMALL.into()), None, NOW).unwrap();
+    assert!(
+        api::claim_runnable().is_empty(),
+        "nothing runs before a decision"
+    );
+    api::decide("accept-all", JsValue::NULL, "api", NOW).unwrap();
+    let claimed = api::claim_runnable();
+    assert_eq!(claimed.len(), 1);
+    assert!(api::claim_runnable().is_empty(), "claimed only once");
+    assert_eq!(
+        api::activate(claimed[0].clone()),
+        None,
+        "inline scripts need no waiting"
+    );
+
+    let live = document().get_element_by_id("t1").unwrap();
+    assert_eq!(live.get_attribute("type").as_deref(), Some("module"));
+    assert_eq!(live.get_attribute("data-extra").as_deref(), Some("kept"));
+    assert_eq!(
+        live.get_attribute("data-assent-state").as_deref(),
+        Some("ran")
+    );
+    live.remove();
+}

@@ -1,0 +1,108 @@
+//! The WebAssembly API of the UI module: `mount`, `show`, `hide`. Plain data in;
+//! choices go out through the JS functions the loader passes to `mount`.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use assent::{Config, Lang};
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+use yew::{AppHandle, Callback, Renderer};
+
+use crate::app::{App, AppProps, SharedConfig, UiChoice, View};
+
+thread_local! {
+    static HANDLE: RefCell<Option<(AppHandle<App>, AppProps)>> = const { RefCell::new(None) };
+}
+
+/// What the loader passes in a snapshot that the UI needs.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SnapshotIn {
+    decisions: BTreeMap<String, Option<bool>>,
+    language: String,
+}
+
+fn read_snapshot(snapshot: JsValue) -> Result<SnapshotIn, JsError> {
+    serde_wasm_bindgen::from_value(snapshot)
+        .map_err(|e| JsError::new(&format!("bad snapshot: {e}")))
+}
+
+fn view_from(name: &str) -> Result<View, JsError> {
+    match name {
+        "banner" => Ok(View::Banner),
+        "preferences" => Ok(View::Preferences),
+        "hidden" => Ok(View::Hidden),
+        other => Err(JsError::new(&format!("unknown view {other:?}"))),
+    }
+}
+
+/// Renders the UI into `host`. `on_choice(kind, set, method)` is called with `kind`
+/// `accept-all`, `reject-all` or `set`; `on_language(tag)` when the user switches.
+#[wasm_bindgen]
+pub fn mount(
+    host: Element,
+    config_text: String,
+    snapshot: JsValue,
+    view: &str,
+    on_choice: js_sys::Function,
+    on_language: js_sys::Function,
+) -> Result<(), JsError> {
+    let config = Config::parse(&config_text).map_err(|errors| {
+        JsError::new(&format!("invalid configuration: {} problems", errors.len()))
+    })?;
+    let snapshot = read_snapshot(snapshot)?;
+    let on_choice = Callback::from(move |choice: UiChoice| {
+        let (kind, set, method) = choice.to_js();
+        if let Err(error) = on_choice.call3(&JsValue::NULL, &kind, &set, &method) {
+            web_sys::console::error_2(&"assent: recording the choice failed".into(), &error);
+        }
+    });
+    let on_language = Callback::from(move |lang: Lang| {
+        let _ = on_language.call1(&JsValue::NULL, &lang.tag().into());
+    });
+    let props = AppProps {
+        config: SharedConfig(Rc::new(config)),
+        view: view_from(view)?,
+        decisions: Rc::new(snapshot.decisions),
+        language: Lang::from_tag(&snapshot.language).unwrap_or(Lang::ZhCn),
+        generation: 0,
+        on_choice,
+        on_language,
+    };
+    let handle = Renderer::<App>::with_root_and_props(host, props.clone()).render();
+    HANDLE.with(|h| *h.borrow_mut() = Some((handle, props)));
+    Ok(())
+}
+
+/// Shows a view with fresh decisions (the dialog's toggles start from them).
+#[wasm_bindgen]
+pub fn show(view: &str, snapshot: JsValue) -> Result<(), JsError> {
+    let view = view_from(view)?;
+    let snapshot = read_snapshot(snapshot)?;
+    HANDLE.with(|h| {
+        let mut slot = h.borrow_mut();
+        let (handle, props) = slot
+            .as_mut()
+            .ok_or_else(|| JsError::new("the UI is not mounted"))?;
+        props.view = view;
+        props.decisions = Rc::new(snapshot.decisions);
+        props.language = Lang::from_tag(&snapshot.language).unwrap_or(props.language);
+        props.generation += 1;
+        handle.update(props.clone());
+        Ok(())
+    })
+}
+
+/// Hides whatever is shown.
+#[wasm_bindgen]
+pub fn hide() {
+    HANDLE.with(|h| {
+        if let Some((handle, props)) = h.borrow_mut().as_mut() {
+            props.view = View::Hidden;
+            props.generation += 1;
+            handle.update(props.clone());
+        }
+    });
+}

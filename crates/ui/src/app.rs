@@ -1,0 +1,182 @@
+//! The top of the UI: owns the screen state (which view, which language, the dialog's
+//! toggles) and hands data and callbacks to the regions below. A new `generation`
+//! from the loader (a reopen, a hide) remounts the screen so toggles restart from the
+//! recorded decisions.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use assent::{Config, Lang};
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use crate::banner::Banner;
+use crate::preferences::Preferences;
+
+/// The configuration, compared by identity (it never changes after mount).
+#[derive(Clone)]
+pub struct SharedConfig(pub Rc<Config>);
+
+impl PartialEq for SharedConfig {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Hidden,
+    Banner,
+    Preferences,
+}
+
+/// A choice made in the UI, handed to the loader to record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiChoice {
+    AcceptAll { from: View },
+    RejectAll { from: View },
+    Save(BTreeMap<String, bool>),
+}
+
+impl UiChoice {
+    /// `(kind, set, method)` as the loader's `on_choice` takes them.
+    pub fn to_js(&self) -> (JsValue, JsValue, JsValue) {
+        let method = |from: &View| {
+            if *from == View::Banner {
+                "banner"
+            } else {
+                "preferences"
+            }
+        };
+        match self {
+            UiChoice::AcceptAll { from } => {
+                ("accept-all".into(), JsValue::NULL, method(from).into())
+            }
+            UiChoice::RejectAll { from } => {
+                ("reject-all".into(), JsValue::NULL, method(from).into())
+            }
+            UiChoice::Save(set) => {
+                let object = js_sys::Object::new();
+                for (id, granted) in set {
+                    let _ = js_sys::Reflect::set(&object, &id.into(), &(*granted).into());
+                }
+                ("set".into(), object.into(), "preferences".into())
+            }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    pub config: SharedConfig,
+    pub view: View,
+    pub decisions: Rc<BTreeMap<String, Option<bool>>>,
+    pub language: Lang,
+    pub generation: u32,
+    pub on_choice: Callback<UiChoice>,
+    pub on_language: Callback<Lang>,
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let screen = props.clone();
+    html! { <Screen key={props.generation} ..screen /> }
+}
+
+#[component]
+fn Screen(props: &AppProps) -> Html {
+    let view = use_state(|| props.view);
+    let language = use_state(|| props.language);
+    let config = &props.config.0;
+    // Toggles start from the recorded decisions: off unless granted.
+    let toggles = use_state(|| {
+        config
+            .purposes()
+            .iter()
+            .filter(|p| !p.legal_basis.is_always_granted())
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    props.decisions.get(&p.id).copied().flatten() == Some(true),
+                )
+            })
+            .collect::<BTreeMap<String, bool>>()
+    });
+
+    let on_toggle = {
+        let toggles = toggles.clone();
+        Callback::from(move |(id, on): (String, bool)| {
+            let mut next = (*toggles).clone();
+            next.insert(id, on);
+            toggles.set(next);
+        })
+    };
+    let on_switch_language = {
+        let language = language.clone();
+        let on_language = props.on_language.clone();
+        Callback::from(move |_| {
+            let next = if *language == Lang::ZhCn {
+                Lang::En
+            } else {
+                Lang::ZhCn
+            };
+            language.set(next);
+            on_language.emit(next);
+        })
+    };
+    let choose = |make: fn(View) -> UiChoice| {
+        let on_choice = props.on_choice.clone();
+        let view = view.clone();
+        Callback::from(move |_| on_choice.emit(make(*view)))
+    };
+    let on_accept_all = choose(|from| UiChoice::AcceptAll { from });
+    let on_reject_all = choose(|from| UiChoice::RejectAll { from });
+    let on_save = {
+        let on_choice = props.on_choice.clone();
+        let toggles = toggles.clone();
+        Callback::from(move |_| on_choice.emit(UiChoice::Save((*toggles).clone())))
+    };
+    let on_customise = {
+        let view = view.clone();
+        Callback::from(move |_| view.set(View::Preferences))
+    };
+    let on_close = {
+        let view = view.clone();
+        let initial = props.view;
+        // Closing the dialog returns to the banner when no decision exists yet.
+        let back = if initial == View::Banner {
+            View::Banner
+        } else {
+            View::Hidden
+        };
+        Callback::from(move |_| view.set(back))
+    };
+
+    let lang = *language;
+    match *view {
+        View::Hidden => html! {},
+        View::Banner => html! {
+            <Banner
+                config={props.config.clone()}
+                {lang}
+                {on_accept_all}
+                {on_reject_all}
+                {on_customise}
+                {on_switch_language}
+            />
+        },
+        View::Preferences => html! {
+            <Preferences
+                config={props.config.clone()}
+                {lang}
+                toggles={Rc::new((*toggles).clone())}
+                {on_toggle}
+                {on_accept_all}
+                {on_reject_all}
+                {on_save}
+                {on_close}
+                {on_switch_language}
+            />
+        },
+    }
+}

@@ -1,0 +1,20 @@
+//! `assent-ui`: the banner and the preferences dialog, in Yew. The loader fetches this
+//! module only when something must be shown (a first visit, a reopened dialog), so a
+//! returning visitor never downloads it.
+//!
+//! The UI never writes storage and never decides what is granted: it renders the
+//! configuration and the snapshot it is given and reports the user's choices through
+//! callbacks to the loader, which records them with the runtime module.
+//!
+//! Layout: [`api`] is the `#[wasm_bindgen]` surface; [`app`] owns the screen state;
+//! one component per file for each region; [`labels`] maps model enums to words.
+
+pub mod api;
+mod app;
+mod banner;
+mod data_items;
+mod disclosures;
+mod labels;
+mod preferences;
+mod purpose;
+mod third_party;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds dist/: the static files a site hosts. Stable names, no inline code:
+#   assent-stub.js        the stub as an external file (the snippet inlines the same code)
+#   assent.js             the loader (ES module)
+#   assent_runtime.js/_bg.wasm  the small runtime module (record, queries, gating)
+#   assent_ui.js/_bg.wasm       the Yew interface, fetched only when something is shown
+#   assent.css, assent.d.ts, config.json (the seed configuration)
+# Then writes dist/sizes.json (raw, gzip, brotli per file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --quiet --release --target wasm32-unknown-unknown -p assent-runtime -p assent-ui
+
+rm -rf dist target/bindgen
+mkdir -p dist target/bindgen
+wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+for module in assent_runtime assent_ui; do
+  wasm-bindgen --target web --no-typescript --out-dir target/bindgen \
+    "target/wasm32-unknown-unknown/release/$module.wasm"
+  node_modules/binaryen/bin/wasm-opt -Oz "${wasm_features[@]}" --strip-debug --strip-producers \
+    "target/bindgen/${module}_bg.wasm" -o "dist/${module}_bg.wasm"
+  node_modules/.bin/terser "target/bindgen/$module.js" --module --compress --mangle -o "dist/$module.js"
+done
+node_modules/.bin/terser www/assent.js --module --compress --mangle -o dist/assent.js
+node_modules/.bin/terser www/stub.js --compress --mangle --comments false -o dist/assent-stub.js
+cp www/assent.css dist/assent.css
+[ -f www/assent.d.ts ] && cp www/assent.d.ts dist/assent.d.ts
+cp config/default.json dist/config.json
+node scripts/sizes.mjs

@@ -1,0 +1,100 @@
+// A small static server for the demo and the tests. Listens on 127.0.0.1 only, maps
+// URL prefixes to folders, compresses with gzip or brotli when the client accepts it
+// (as a CDN would), and can log every request so tests can tell what was fetched.
+//
+//   node scripts/serve.mjs            serves the demo on 127.0.0.1:$PORT (default 8080)
+//   import { startServer } from ...   used by the end-to-end tests
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+/** The demo's routes: the page at /, the built files under /assent/. */
+export const demoRoutes = {
+  '/assent/': join(root, 'dist'),
+  '/demo/': join(root, 'www', 'demo'),
+  '/': root,
+};
+
+/**
+ * Starts a server. `routes` maps URL prefixes (longest first wins) to folders;
+ * `handler(req, res)` may answer a request first (return true when it did).
+ * Resolves to { url, requests, close }; `requests` lists every path asked for.
+ */
+export function startServer({ routes = demoRoutes, port = 0, handler, headers = {} } = {}) {
+  const requests = [];
+  const prefixes = Object.keys(routes).sort((a, b) => b.length - a.length);
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    requests.push(url.pathname + url.search);
+    try {
+      if (handler && (await handler(req, res, url))) return;
+      const prefix = prefixes.find((p) => url.pathname.startsWith(p));
+      if (!prefix) return notFound(res);
+      let relative = decodeURIComponent(url.pathname.slice(prefix.length));
+      if (relative === '' || relative.endsWith('/')) relative += 'index.html';
+      const folder = routes[prefix];
+      const file = normalize(join(folder, relative));
+      if (!file.startsWith(folder)) return notFound(res);
+      if (!(await stat(file).catch(() => null))?.isFile()) return notFound(res);
+      const body = await readFile(file);
+      const type = TYPES[extname(file)] || 'application/octet-stream';
+      const accepts = req.headers['accept-encoding'] || '';
+      const out = { 'content-type': type, 'cache-control': 'no-cache', ...headers };
+      let payload = body;
+      if (body.length > 512 && /^(text|application\/(json|wasm))|svg/.test(type)) {
+        out.vary = 'accept-encoding';
+        if (/\bbr\b/.test(accepts)) {
+          payload = brotliCompressSync(body);
+          out['content-encoding'] = 'br';
+        } else if (/\bgzip\b/.test(accepts)) {
+          payload = gzipSync(body, { level: 9 });
+          out['content-encoding'] = 'gzip';
+        }
+      }
+      out['content-length'] = payload.length;
+      res.writeHead(200, out);
+      res.end(req.method === 'HEAD' ? undefined : payload);
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error));
+    }
+  });
+  return new Promise((ready, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address();
+      ready({
+        url: `http://127.0.0.1:${bound}`,
+        requests,
+        close: () => new Promise((done) => server.close(done)),
+      });
+    });
+  });
+}
+
+function notFound(res) {
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT || 8080);
+  const { url } = await startServer({ port });
+  console.log(`Assent demo: ${url}/  (Ctrl-C to stop)`);
+}

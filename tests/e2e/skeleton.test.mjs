@@ -1,0 +1,284 @@
+// The walking skeleton, end to end in headless Chromium: gated tags run only with
+// consent, the choice persists, the API queues and answers, the banner is fair.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, serve, settled } from './harness.mjs';
+import { gatedPage } from './pages.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A fresh origin (own port, so own localStorage) serving `pages`. */
+async function site(pages) {
+  return serve({ pages });
+}
+
+const banner = '[data-assent-ui="banner"]';
+const runs = (page) => page.evaluate(() => ({ inline: window.inlineRuns || 0, external: window.externalRuns || 0 }));
+const fetchedExternal = (server) => server.requests.filter((r) => r === '/tags/external.js').length;
+
+describe('gated tags', () => {
+  it('do not run and are not fetched before a choice', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await page.waitForSelector(banner, { state: 'visible' });
+    await settled(page);
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+    assert.equal(fetchedExternal(server), 0);
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+    assert.equal(await page.evaluate(() => window.assent.get('necessary')), true);
+    await page.close();
+    await server.close();
+  });
+
+  it('run once each, in document order, after accept all; the external one is fetched once', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await page.click(`${banner} [data-assent-action="accept-all"]`);
+    await page.waitForFunction(() => window.externalRuns === 1);
+    assert.deepEqual(await runs(page), { inline: 1, external: 1 });
+    assert.deepEqual(await page.evaluate(() => window.runOrder), ['inline', 'external']);
+    assert.equal(fetchedExternal(server), 1);
+    assert.equal(await page.isVisible(banner), false, 'the banner closes');
+    // A second grant must not run anything again.
+    await page.evaluate(() => window.assent.acceptAll());
+    await page.waitForTimeout(200);
+    assert.deepEqual(await runs(page), { inline: 1, external: 1 });
+    assert.equal(fetchedExternal(server), 1);
+    await page.close();
+    await server.close();
+  });
+
+  it('never run after reject all', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await page.click(`${banner} [data-assent-action="reject-all"]`);
+    await page.waitForSelector(banner, { state: 'detached' });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+    assert.equal(fetchedExternal(server), 0);
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), false);
+    await page.reload();
+    await settled(page);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 }, 'nor after a reload');
+    assert.equal(await page.isVisible(banner), false, 'a refusal is not asked again');
+    await page.close();
+    await server.close();
+  });
+
+  it('follow a custom choice saved in the preferences', async () => {
+    const server = await site({ '/': gatedPage({ gate: 'marketing' }) });
+    const page = await open(browser.context, server.url + '/');
+    await page.click(`${banner} [data-assent-action="customise"]`);
+    const prefs = '[data-assent-ui="preferences"]';
+    await page.waitForSelector(prefs);
+    const toggles = await page.$$eval(`${prefs} input[data-assent-purpose]`, (inputs) =>
+      inputs.map((i) => [i.dataset.assentPurpose, i.checked, i.disabled]));
+    assert.deepEqual(toggles, [['necessary', true, true], ['analytics', false, false], ['marketing', false, false]],
+      'consent purposes start off; necessary is locked on');
+    await page.check(`${prefs} input[data-assent-purpose="marketing"]`);
+    await page.click(`${prefs} [data-assent-action="save"]`);
+    await page.waitForFunction(() => window.externalRuns === 1);
+    assert.equal(await page.evaluate(() => window.assent.get('marketing')), true);
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), false);
+    assert.equal(await page.evaluate(() => window.assent.state().method), 'preferences');
+    await page.close();
+    await server.close();
+  });
+});
+
+describe('the record', () => {
+  it('survives a reload: no banner, tags run, the stub answers at once', async () => {
+    const server = await site({
+      '/': gatedPage({ head: '<script>window.earlyAnswer = window.assent.get("analytics");</script>' }),
+    });
+    const page = await open(browser.context, server.url + '/');
+    await page.click(`${banner} [data-assent-action="accept-all"]`);
+    await page.waitForFunction(() => window.externalRuns === 1);
+    await page.reload();
+    await page.waitForFunction(() => window.externalRuns === 1);
+    assert.equal(await page.evaluate(() => window.earlyAnswer), true, 'answered before the WebAssembly loaded');
+    assert.equal(await page.isVisible(banner), false);
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), true);
+    await page.close();
+    await server.close();
+  });
+
+  it('for another policy version shows the banner again and grants nothing', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await page.click(`${banner} [data-assent-action="accept-all"]`);
+    await page.waitForFunction(() => window.externalRuns === 1);
+    await page.evaluate(() => {
+      const record = JSON.parse(localStorage.getItem('assent'));
+      record.policyVersion = 'test-0';
+      localStorage.setItem('assent', JSON.stringify(record));
+    });
+    await page.reload();
+    await page.waitForSelector(banner, { state: 'visible' });
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+    await page.close();
+    await server.close();
+  });
+
+  it('that is corrupted shows the banner, grants nothing, and is kept until the user decides', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await page.evaluate(() => localStorage.setItem('assent', '{"schema":1,"policyVersion":"test-1","decisions":{"analytics":tru'));
+    await page.reload();
+    await page.waitForSelector(banner, { state: 'visible' });
+    await settled(page);
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+    assert.match(await page.evaluate(() => localStorage.getItem('assent')), /tru$/, 'not overwritten by loading');
+    assert.ok(page.logs.some((l) => l.includes('not a JSON object')), page.logs.join('\n'));
+    await page.close();
+    await server.close();
+  });
+});
+
+describe('the API', () => {
+  it('queues calls made before the module is ready and runs them in order', async () => {
+    const head = `<script>
+      window.calls = [];
+      window.beforeReady = window.assent.get('analytics');
+      window.assent.on('change', (d) => window.calls.push('change:' + d.changed.join(',')));
+      window.assent.set({ analytics: true }).then((s) => window.calls.push('set1:' + s.decisions.analytics));
+      window.assent.set({ analytics: false, marketing: true }).then((s) => window.calls.push('set2:' + s.decisions.analytics));
+    </script>`;
+    const server = await site({ '/': gatedPage({ head, gate: 'marketing' }) });
+    const page = await open(browser.context, server.url + '/');
+    await page.waitForFunction(() => window.calls.length === 4);
+    assert.equal(await page.evaluate(() => window.beforeReady), undefined);
+    // Replayed in call order; each Promise settles (a microtask) after the replay.
+    // The first write decides every id (undecided -> decided); the second changes
+    // analytics, marketing and stats-sdk, while ad-sdk (analytics AND marketing) stays off.
+    assert.deepEqual(await page.evaluate(() => window.calls), [
+      'change:ad-sdk,analytics,marketing,stats-sdk',
+      'change:analytics,marketing,stats-sdk',
+      'set1:true',
+      'set2:false',
+    ]);
+    assert.equal(await page.evaluate(() => window.assent.state().method), 'api');
+    await page.waitForFunction(() => window.externalRuns === 1);
+    await page.close();
+    await server.close();
+  });
+
+  it('whenGranted resolves on a later grant, and at once when already granted', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await page.evaluate(() => {
+      window.granted = [];
+      window.assent.whenGranted('analytics').then(() => window.granted.push('analytics'));
+      window.assent.whenGranted('stats-sdk').then(() => window.granted.push('stats-sdk'));
+    });
+    await settled(page);
+    await page.waitForTimeout(200);
+    assert.deepEqual(await page.evaluate(() => window.granted), []);
+    await page.click(`${banner} [data-assent-action="accept-all"]`);
+    await page.waitForFunction(() => window.granted.length === 2);
+    assert.deepEqual((await page.evaluate(() => window.granted)).sort(), ['analytics', 'stats-sdk']);
+    assert.equal(await page.evaluate(() => window.assent.whenGranted('analytics').then(() => 'now')), 'now');
+    await page.close();
+    await server.close();
+  });
+
+  it('fires change for API writes and for clicks, on listeners and as window events', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await settled(page);
+    await page.evaluate(() => {
+      window.changes = [];
+      window.events = [];
+      window.assent.on('change', (d) => window.changes.push(d.state.method));
+      window.addEventListener('assent:change', (e) => window.events.push(e.detail.state.method));
+    });
+    await page.evaluate(() => window.assent.acceptAll());
+    await page.click('[data-assent-action="preferences"]');
+    await page.click('[data-assent-ui="preferences"] [data-assent-action="reject-all"]');
+    await page.waitForFunction(() => window.changes.length === 2);
+    assert.deepEqual(await page.evaluate(() => window.changes), ['api', 'preferences']);
+    assert.deepEqual(await page.evaluate(() => window.events), ['api', 'preferences']);
+    await page.close();
+    await server.close();
+  });
+
+  it('refuses bad writes whole, says why, and grants nothing', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await settled(page);
+    const error = await page.evaluate(() =>
+      window.assent.set({ analytics: true, 'no-such-purpose': true }).then(() => 'resolved', (e) => e.message));
+    assert.match(error, /unknown purpose "no-such-purpose"/);
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+    assert.equal(await page.evaluate(() => localStorage.getItem('assent')), null);
+    await page.close();
+    await server.close();
+  });
+});
+
+describe('the configuration', () => {
+  it('that fails to load never falls back to the default: nothing granted, the console says why', async () => {
+    const server = await site({ '/': gatedPage({ config: '/fixtures/missing.json' }) });
+    const page = await open(browser.context, server.url + '/');
+    // A valid record for the seed policy exists: it must still not be honoured.
+    await page.evaluate(() => window.assent.ready.catch(() => {}));
+    const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
+    assert.match(reason, /\/fixtures\/missing\.json answered HTTP 404/);
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+    assert.equal(await page.evaluate(() => window.assent.get('necessary')), undefined);
+    assert.equal(await page.isVisible(banner), false);
+    assert.ok(page.logs.some((l) => l.startsWith('error: assent:') && l.includes('Nothing that needs consent')));
+    await page.close();
+    await server.close();
+  });
+});
+
+describe('the banner', () => {
+  it('leaves a visible reopen control after deciding, which opens the preferences', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    await page.click(`${banner} [data-assent-action="reject-all"]`);
+    const reopen = '[data-assent-action="preferences"]';
+    await page.waitForSelector(reopen, { state: 'visible' });
+    await page.click(reopen);
+    await page.waitForSelector('[data-assent-ui="preferences"]', { state: 'visible' });
+    await page.reload();
+    await page.waitForSelector(reopen, { state: 'visible' });
+    await page.close();
+    await server.close();
+  });
+
+  it('gives accept all and reject all the same size and style, on a phone and a desktop', async () => {
+    const server = await site({ '/': gatedPage() });
+    const page = await open(browser.context, server.url + '/');
+    for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+      await page.setViewportSize(viewport);
+      await page.waitForSelector(banner, { state: 'visible' });
+      const [accept, reject] = await page.$$eval(
+        `${banner} [data-assent-action="accept-all"], ${banner} [data-assent-action="reject-all"]`,
+        (buttons) => buttons
+          .sort((a, b) => a.dataset.assentAction.localeCompare(b.dataset.assentAction))
+          .map((b) => {
+            const s = getComputedStyle(b);
+            const r = b.getBoundingClientRect();
+            return {
+              width: Math.round(r.width), height: Math.round(r.height), font: s.font, color: s.color,
+              background: s.backgroundColor, border: s.border, radius: s.borderRadius, padding: s.padding,
+            };
+          }));
+      assert.deepEqual(accept, reject, `at ${viewport.width}px`);
+      assert.ok(accept.height >= 24 && accept.width >= 24);
+    }
+    await page.close();
+    await server.close();
+  });
+});

@@ -1,0 +1,256 @@
+// Assent loader: the JS around the WebAssembly. It fetches the configuration, starts
+// the runtime module (record, queries, gating), replaces the stub's queueing methods
+// with real ones and replays the queue in order, runs the gated tags, and imports the
+// UI module only when something must be shown. Callbacks, Promises and events live
+// here; decisions are made in Rust. Nothing here grants anything by itself: when any
+// step fails, gated tags stay inert, `ready` rejects and `get` answers undefined.
+import initRuntime, * as runtime from './assent_runtime.js';
+
+const assent = window.assent;
+const base = new URL('.', import.meta.url);
+const listeners = new Map();
+const waiting = new Map(); // id -> [resolve] for whenGranted
+let snapshot = null;
+let configText = null;
+let uiModule = null;
+let gating = Promise.resolve();
+
+function log(level, message, ...rest) {
+  console[level](`assent: ${message}`, ...rest);
+}
+
+function copy(value) {
+  return value == null ? value : JSON.parse(JSON.stringify(value));
+}
+
+/** The state page scripts see: a copy, so they cannot change Assent's. */
+function state() {
+  if (!snapshot) return undefined;
+  const { decisions, policyVersion, consentId, createdAt, updatedAt, expiresAt, method, language } = snapshot;
+  return copy({ decisions, policyVersion, consentId, createdAt, updatedAt, expiresAt, method, language });
+}
+
+function emit(name, detail) {
+  for (const callback of listeners.get(name) || []) {
+    try {
+      callback(copy(detail));
+    } catch (error) {
+      log('error', `a '${name}' listener threw`, error);
+    }
+  }
+  window.dispatchEvent(new CustomEvent(`assent:${name}`, { detail: copy(detail) }));
+}
+
+function on(name, callback) {
+  if (typeof callback !== 'function') {
+    log('error', `on('${name}', callback) needs a function`);
+    return;
+  }
+  if (!listeners.has(name)) listeners.set(name, new Set());
+  listeners.get(name).add(callback);
+  // A late subscriber to `ready` still hears it.
+  if (name === 'ready' && snapshot) {
+    try {
+      callback(state());
+    } catch (error) {
+      log('error', "a 'ready' listener threw", error);
+    }
+  }
+}
+
+function off(name, callback) {
+  listeners.get(name)?.delete(callback);
+}
+
+function whenGranted(id) {
+  if (runtime.get(id) === true) return Promise.resolve(state());
+  return new Promise((resolve) => {
+    if (!waiting.has(id)) waiting.set(id, []);
+    waiting.get(id).push(resolve);
+  });
+}
+
+function settleWaiting() {
+  for (const [id, resolvers] of waiting) {
+    if (runtime.get(id) === true) {
+      waiting.delete(id);
+      for (const resolve of resolvers) resolve(state());
+    }
+  }
+}
+
+/** Activates the gated elements that may run now, one after another, waiting for each
+ * external script so that they execute in document order. */
+function runGated() {
+  gating = gating.then(async () => {
+    for (const element of runtime.claimRunnable()) {
+      const live = runtime.activate(element);
+      if (live) {
+        await new Promise((done) => {
+          live.addEventListener('load', done, { once: true });
+          live.addEventListener('error', done, { once: true });
+        });
+      }
+    }
+  });
+  return gating;
+}
+
+/** Records a decision (from the UI or the API) and lets everything follow it. */
+function decide(kind, set, method) {
+  const result = runtime.decide(kind, set ?? null, method, Date.now());
+  snapshot = result.snapshot;
+  wantedView = 'hidden';
+  uiModule?.hide();
+  showReopenControl();
+  runGated();
+  settleWaiting();
+  emit('change', { changed: result.changed, state: state() });
+  return state();
+}
+
+function apiWrite(kind, set) {
+  try {
+    return Promise.resolve(decide(kind, set, 'api'));
+  } catch (error) {
+    log('error', `${kind === 'set' ? 'set()' : kind} was refused: ${error.message}`);
+    return Promise.reject(error);
+  }
+}
+
+let cssLoaded = null;
+function ensureCss() {
+  if (!cssLoaded) {
+    cssLoaded = new Promise((done) => {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = new URL('assent.css', base).href;
+      link.addEventListener('load', done, { once: true });
+      link.addEventListener('error', done, { once: true });
+      document.head.appendChild(link);
+    });
+  }
+  return cssLoaded;
+}
+
+let uiLoading = null;
+function loadUi() {
+  if (!uiLoading) {
+    uiLoading = (async () => {
+      const [module] = await Promise.all([import('./assent_ui.js'), ensureCss()]);
+      await module.default({ module_or_path: new URL('assent_ui_bg.wasm', base) });
+      const host = document.createElement('div');
+      host.id = 'assent-root';
+      document.body.appendChild(host);
+      module.mount(host, configText, snapshot, 'hidden', decide, (tag) => {
+        snapshot = runtime.setLanguage(tag);
+        showReopenControl();
+      });
+      uiModule = module;
+      return module;
+    })();
+    uiLoading.catch((error) => log('error', 'the interface could not load; nothing more is granted', error));
+  }
+  return uiLoading;
+}
+
+// The view last asked for: a decision or hide() made while the UI module is still
+// loading must win over the show() that started the load.
+let wantedView = 'hidden';
+async function show(view) {
+  if (!snapshot) return;
+  wantedView = view;
+  const module = await loadUi();
+  if (wantedView !== view) return;
+  module.show(view, snapshot);
+  emit('show', { view, state: state() });
+}
+
+function hide() {
+  wantedView = 'hidden';
+  uiModule?.hide();
+  emit('hide', { state: state() });
+}
+
+let reopen = null;
+function showReopenControl() {
+  if (!reopen) {
+    ensureCss();
+    reopen = document.createElement('button');
+    reopen.type = 'button';
+    reopen.className = 'assent-reopen';
+    reopen.dataset.assentAction = 'preferences';
+    reopen.addEventListener('click', () => show('preferences'));
+    document.body.appendChild(reopen);
+  }
+  reopen.textContent = snapshot.reopenLabel;
+  reopen.lang = snapshot.language;
+}
+
+async function fetchConfig(url) {
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`the configuration ${url} answered HTTP ${response.status}`);
+  return response.text();
+}
+
+function fail(error) {
+  const reason = error instanceof Error ? error : new Error(String(error));
+  log('error', `${reason.message}\nNothing that needs consent will run on this page.`);
+  assent.get = () => undefined;
+  assent.state = () => undefined;
+  assent._ready[1](reason);
+  for (const [, , , reject] of assent._q.splice(0)) reject(reason);
+}
+
+async function boot() {
+  const options = assent._cfg;
+  try {
+    const wasm = initRuntime({ module_or_path: new URL('assent_runtime_bg.wasm', base) });
+    const [text] = await Promise.all([options.config ? fetchConfig(options.config) : null, wasm]);
+    snapshot = runtime.start(text, options.lang ?? null, Date.now());
+    configText = text ?? runtime.defaultConfig();
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  if (options.policyVersion && options.policyVersion !== snapshot.policyVersion) {
+    log('warn', `the snippet's data-policy-version (${options.policyVersion}) differs from the configuration's (${snapshot.policyVersion}); update the snippet so returning visitors are answered at once`);
+  }
+  if (snapshot.recordProblem) log('info', `${snapshot.recordProblem}; asking again`);
+
+  Object.assign(assent, {
+    get: (id) => runtime.get(id),
+    state,
+    on,
+    off,
+    whenGranted,
+    acceptAll: () => apiWrite('accept-all'),
+    rejectAll: () => apiWrite('reject-all'),
+    set: (choices) => apiWrite('set', choices),
+    withdraw: () => apiWrite('reject-all'),
+    show: () => show('banner'),
+    showPreferences: () => show('preferences'),
+    hide,
+  });
+
+  runGated();
+  // Ready first, then the queue: a queued on('ready') is answered once, at once.
+  assent._ready[0](state());
+  emit('ready', state());
+  for (const [name, args, resolve, reject] of assent._q.splice(0)) {
+    try {
+      Promise.resolve(assent[name](...args)).then(resolve, reject);
+    } catch (error) {
+      reject(error);
+    }
+  }
+
+  if (snapshot.needsDecision) show('banner');
+  else showReopenControl();
+}
+
+if (assent && assent._q) {
+  boot();
+} else {
+  console.error('assent: the snippet (stub) must be in <head> before assent.js loads; nothing will be granted');
+}

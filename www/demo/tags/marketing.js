@@ -1,0 +1,2 @@
+// Stands in for a third-party marketing tag: it runs only with marketing consent.
+window.demoTagRan('tag-marketing');
