@@ -4,18 +4,20 @@
 #   assent.js             the loader (ES module)
 #   assent_runtime.js/_bg.wasm  the small runtime module (record, queries, gating)
 #   assent_ui.js/_bg.wasm       the Yew interface, fetched only when something is shown
+#   assent_default.js/_bg.wasm  the compiled-in seed configuration, fetched only when
+#                               the loader tag names no configuration URL
 #   assent.css, assent.d.ts, config.json (the seed configuration)
 # Then writes dist/sizes.json (raw, gzip, brotli per file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p assent-runtime -p assent-ui
+cargo build --quiet --release --target wasm32-unknown-unknown -p assent-runtime -p assent-ui -p assent-default-config
 
 rm -rf dist target/bindgen
 mkdir -p dist target/bindgen
 wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-for module in assent_runtime assent_ui; do
+for module in assent_runtime assent_ui assent_default; do
   wasm-bindgen --target web --no-typescript --out-dir target/bindgen \
     "target/wasm32-unknown-unknown/release/$module.wasm"
   node_modules/binaryen/bin/wasm-opt -Oz "${wasm_features[@]}" --strip-debug --strip-producers \

@@ -157,3 +157,16 @@ pub fn ui_text(lang: Lang) -> &'static UiText {
         Lang::En => &EN,
     }
 }
+
+/// The summary of a purpose's folded details: how many data items and third parties
+/// are inside.
+pub fn purpose_summary(lang: Lang, data_items: usize, third_parties: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("详情：{data_items} 项个人信息，{third_parties} 个第三方"),
+        Lang::En => {
+            let items = if data_items == 1 { "item" } else { "items" };
+            let parties = if third_parties == 1 { "third party" } else { "third parties" };
+            format!("Details: {data_items} data {items}, {third_parties} {parties}")
+        }
+    }
+}

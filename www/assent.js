@@ -202,13 +202,20 @@ function fail(error) {
   for (const [, , , reject] of assent._q.splice(0)) reject(reason);
 }
 
+async function defaultConfig() {
+  const module = await import('./assent_default.js');
+  await module.default({ module_or_path: new URL('assent_default_bg.wasm', base) });
+  return module.defaultConfig();
+}
+
 async function boot() {
   const options = assent._cfg;
   try {
     const wasm = initRuntime({ module_or_path: new URL('assent_runtime_bg.wasm', base) });
-    const [text] = await Promise.all([options.config ? fetchConfig(options.config) : null, wasm]);
+    // No URL on the loader tag: the compiled-in default, from its own module.
+    const [text] = await Promise.all([options.config ? fetchConfig(options.config) : defaultConfig(), wasm]);
     snapshot = runtime.start(text, options.lang ?? null, Date.now());
-    configText = text ?? runtime.defaultConfig();
+    configText = text;
   } catch (error) {
     fail(error);
     return;

@@ -63,6 +63,25 @@ pub enum Problem {
     MissingRefusalConsequence,
 }
 
+impl Problem {
+    /// A stable name for the kind of problem, used by tests and tools.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::Syntax(_) => "syntax",
+            Problem::TooLarge { .. } => "too-large",
+            Problem::Shape(_) => "shape",
+            Problem::UnsupportedFormat(_) => "unsupported-format",
+            Problem::BadId(_) => "bad-id",
+            Problem::DuplicateId { .. } => "duplicate-id",
+            Problem::UnknownReference { .. } => "unknown-reference",
+            Problem::BadLink(_) => "bad-link",
+            Problem::Empty => "empty",
+            Problem::Invalid(_) => "invalid",
+            Problem::MissingRefusalConsequence => "missing-refusal-consequence",
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

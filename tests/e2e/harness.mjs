@@ -19,8 +19,9 @@ export const ARGS = [
 
 let printedVersion = false;
 
-/** Launches Chromium with a fresh profile; close() also removes the profile. */
-export async function launch() {
+/** Launches Chromium with a fresh profile (and `locale`, the browser's language);
+ * close() also removes the profile. */
+export async function launch({ locale = 'en-US', viewport = { width: 1280, height: 800 } } = {}) {
   if (!printedVersion) {
     printedVersion = true;
     try {
@@ -34,7 +35,8 @@ export async function launch() {
     executablePath: CHROMIUM,
     args: ARGS,
     headless: true,
-    viewport: { width: 1280, height: 800 },
+    viewport,
+    locale,
   });
   return {
     context,

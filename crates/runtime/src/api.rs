@@ -25,20 +25,17 @@ fn not_started() -> JsError {
     JsError::new("assent has not started")
 }
 
-/// Validates the configuration (the compiled-in default when `config_text` is
-/// `None`), reads the stored record and returns the snapshot. On an invalid
-/// configuration nothing is installed and the error lists every problem, one per line.
+/// Validates the configuration text (fetched from the loader tag's URL, or the
+/// compiled-in default from the `assent-default-config` module), reads the stored
+/// record and returns the snapshot. On an invalid configuration nothing is installed
+/// and the error lists every problem, one per line.
 #[wasm_bindgen]
 pub fn start(
-    config_text: Option<String>,
+    config_text: &str,
     tag_language: Option<String>,
     now: f64,
 ) -> Result<JsValue, JsError> {
-    let parsed = match config_text.as_deref() {
-        Some(text) => Config::parse(text),
-        None => Config::default_config(),
-    };
-    let config = parsed.map_err(|errors| {
+    let config = Config::parse(config_text).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         JsError::new(&format!(
             "invalid configuration ({} problems):\n{}",
@@ -59,13 +56,6 @@ pub fn start(
     let snapshot = to_js(&session.snapshot());
     session::install(session);
     Ok(snapshot)
-}
-
-/// The compiled-in seed configuration, for the UI module when the loader tag names no
-/// configuration URL (the UI does not embed its own copy).
-#[wasm_bindgen(js_name = defaultConfig)]
-pub fn default_config() -> String {
-    assent::DEFAULT_CONFIG_JSON.to_string()
 }
 
 /// The current snapshot: decisions, policy version, consent id, timestamps.

@@ -23,7 +23,7 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 fn a_decision_is_stored_and_answered() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    let snapshot = api::start(Some(SMALL.into()), Some("en".into()), NOW).unwrap();
+    let snapshot = api::start(SMALL, Some("en".into()), NOW).unwrap();
     assert_eq!(field(&snapshot, "needsDecision"), JsValue::TRUE);
     assert_eq!(
         api::get("analytics".into()),
@@ -45,7 +45,7 @@ fn a_decision_is_stored_and_answered() {
     assert!(stored.contains("\"policyVersion\":\"test-1\""), "{stored}");
 
     // A fresh start (a reload) reads the same record back.
-    api::start(Some(SMALL.into()), None, NOW + 1.0).unwrap();
+    api::start(SMALL, None, NOW + 1.0).unwrap();
     assert_eq!(api::get("analytics".into()), Some(false));
     assert_eq!(
         api::get(JsValue::from_f64(3.0)),
@@ -56,7 +56,7 @@ fn a_decision_is_stored_and_answered() {
 
 #[wasm_bindgen_test]
 fn an_invalid_configuration_names_every_problem() {
-    let error = api::start(Some(r#"{"assentConfig": 1}"#.into()), None, NOW)
+    let error = api::start(r#"{"assentConfig": 1}"#, None, NOW)
         .map(|_| ())
         .unwrap_err();
     let message = field(&JsValue::from(error), "message").as_string().unwrap();
@@ -90,7 +90,7 @@ fn gated_scripts_are_claimed_once_and_keep_their_attributes() {
     gated.set_text_content(Some("window.__ran = (window.__ran || 0) + 1;"));
     body.append_child(&gated).unwrap();
 
-    api::start(Some(SMALL.into()), None, NOW).unwrap();
+    api::start(SMALL, None, NOW).unwrap();
     assert!(
         api::claim_runnable().is_empty(),
         "nothing runs before a decision"

@@ -2,7 +2,7 @@
 //! obligation), description, legal basis, what refusing costs, its data and its
 //! third parties with every disclosed field.
 
-use assent::ui_text::ui_text;
+use assent::ui_text::{purpose_summary, ui_text};
 use assent::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -62,25 +62,28 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     </label>
                 }
             </div>
-            <p class="assent-purpose__description">{ purpose.description.get(lang) }</p>
             if let Some(consequence) = &purpose.refusal_consequence {
                 <p class="assent-field"><strong>{ t.refusal_consequence }{ labels::colon(lang) }</strong>{ consequence.get(lang) }</p>
             }
-            if !purpose.data_items.is_empty() {
-                <p class="assent-field">
-                    <strong>{ t.data_items }{ labels::colon(lang) }</strong>
-                    <DataItems config={props.config.clone()} ids={purpose.data_items.clone()} {lang} />
-                </p>
-            }
-            if !third_parties.is_empty() {
-                <details class="assent-collapsible">
-                    <summary>{ t.third_parties }{ format!(" ({})", third_parties.len()) }</summary>
+            // The long texts fold away so nineteen purposes fit on a phone; the summary
+            // says how much is inside.
+            <details class="assent-collapsible">
+                <summary>{ purpose_summary(lang, purpose.data_items.len(), third_parties.len()) }</summary>
+                <p class="assent-purpose__description">{ purpose.description.get(lang) }</p>
+                if !purpose.data_items.is_empty() {
+                    <p class="assent-field">
+                        <strong>{ t.data_items }{ labels::colon(lang) }</strong>
+                        <DataItems config={props.config.clone()} ids={purpose.data_items.clone()} {lang} />
+                    </p>
+                }
+                if !third_parties.is_empty() {
+                    <h4 class="assent-subheading">{ t.third_parties }{ format!(" ({})", third_parties.len()) }</h4>
                     { for third_parties.iter().map(|tp| html! {
                         <ThirdPartyDetails key={tp.id.clone()} config={props.config.clone()}
                             third_party_id={tp.id.clone()} {lang} />
                     }) }
-                </details>
-            }
+                }
+            </details>
         </section>
     }
 }

@@ -1,0 +1,108 @@
+// The seed disclosures on screen: the preferences, in each language, show every
+// purpose, third party (with the sharing list's fields), permission and feature of the
+// default configuration, on a phone-sized viewport. And the language precedence:
+// the user's switch (remembered), the loader tag, the browser, zh-CN.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launch, open, serve, snippetFor } from './harness.mjs';
+
+const seed = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8'));
+
+function seedPage({ lang, pageLang = 'zh-CN' } = {}) {
+  let head = snippetFor();
+  if (lang) head = head.replace('<script ', `<script data-lang="${lang}" `);
+  return `<!doctype html><html lang="${pageLang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">${head}</head>
+<body><h1>H5</h1></body></html>`;
+}
+
+const banner = '[data-assent-ui="banner"]';
+const prefs = '[data-assent-ui="preferences"]';
+
+/** The texts of every entity that are not visible inside the preferences. */
+async function missingOnScreen(page, lang) {
+  const wanted = [
+    ...seed.purposes.map((p) => ['purpose', `[data-assent-purpose-section="${p.id}"]`, p.name[lang]]),
+    ...seed.thirdParties.map((t) => ['third party', `[data-assent-third-party="${t.id}"]`, t.name[lang]]),
+    ...seed.permissions.map((p) => ['permission', `[data-assent-permission="${p.id}"]`, p.name[lang]]),
+    ...seed.features.map((f) => ['feature', `[data-assent-feature="${f.id}"]`, f.name[lang]]),
+    ...seed.thirdParties.filter((t) => t.processingRulesUrl)
+      .map((t) => ['processing rules link', `[data-assent-third-party="${t.id}"] a[href="${t.processingRulesUrl}"]`, t.processingRulesUrl]),
+  ];
+  return page.evaluate(({ prefs, wanted }) => {
+    const dialog = document.querySelector(prefs);
+    for (const details of dialog.querySelectorAll('details')) details.open = true;
+    return wanted.filter(([, selector, text]) => {
+      const elements = [...dialog.querySelectorAll(selector)];
+      return !elements.some((el) => el.checkVisibility() && el.innerText.includes(text));
+    }).map(([kind, , text]) => `${kind}: ${text}`);
+  }, { prefs, wanted });
+}
+
+describe('the seed disclosures', () => {
+  let browser, server;
+  before(async () => {
+    browser = await launch({ viewport: { width: 360, height: 740 } });
+    server = await serve({ pages: { '/zh': seedPage({ lang: 'zh-CN' }), '/en': seedPage({ lang: 'en' }) } });
+  });
+  after(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  for (const lang of ['zh-CN', 'en']) {
+    it(`are all on screen in ${lang} at 360 px: every purpose, third party, permission, feature`, async () => {
+      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
+      await page.click(`${banner} [data-assent-action="customise"]`);
+      await page.waitForSelector(prefs);
+      assert.equal(await page.getAttribute(prefs, 'lang'), lang);
+      assert.deepEqual(await missingOnScreen(page, lang), []);
+      // Sensitive data is visibly marked; the dialog does not scroll sideways.
+      const marks = await page.locator(`${prefs} .assent-sensitive`).count();
+      assert.ok(marks > 10, `${marks} sensitive marks`);
+      const overflow = await page.evaluate((prefs) => {
+        const dialog = document.querySelector(prefs);
+        return [...dialog.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+          .map((el) => el.outerHTML.slice(0, 80));
+      }, prefs);
+      assert.deepEqual(overflow, [], 'nothing wider than the phone');
+      await page.close();
+    });
+  }
+});
+
+describe('the language', () => {
+  async function shownLanguage(context, url) {
+    const page = await open(context, url);
+    await page.waitForSelector(banner);
+    const lang = await page.getAttribute(banner, 'lang');
+    return { page, lang };
+  }
+
+  it('follows the browser, then zh-CN: zh-TW maps to zh-CN, fr to en', async () => {
+    for (const [locale, expected] of [['en-US', 'en'], ['zh-TW', 'zh-CN'], ['fr-FR', 'en']]) {
+      const browser = await launch({ locale });
+      const server = await serve({ pages: { '/': seedPage({ pageLang: 'zh-CN' }) } });
+      const { lang } = await shownLanguage(browser.context, server.url + '/');
+      assert.equal(lang, expected, `browser ${locale}`);
+      await server.close();
+      await browser.close();
+    }
+  });
+
+  it('prefers the loader tag to the browser, and the user switch (remembered) to both', async () => {
+    const browser = await launch({ locale: 'en-US' });
+    const server = await serve({ pages: { '/': seedPage({ lang: 'zh-CN' }) } });
+    const { page, lang } = await shownLanguage(browser.context, server.url + '/');
+    assert.equal(lang, 'zh-CN', 'the tag beats the browser');
+    await page.click(`${banner} [data-assent-action="language"]`);
+    await page.waitForSelector(`${banner}[lang="en"]`);
+    assert.equal(await page.locator(banner).count(), 1, 'switched in place');
+    await page.reload();
+    await page.waitForSelector(banner);
+    assert.equal(await page.getAttribute(banner, 'lang'), 'en', 'the switch is remembered and beats the tag');
+    await server.close();
+    await browser.close();
+  });
+});
