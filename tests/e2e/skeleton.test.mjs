@@ -2,6 +2,7 @@
 // consent, the choice persists, the API queues and answers, the banner is fair.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { launch, open, serve, settled } from './harness.mjs';
 import { gatedPage } from './pages.mjs';
 
@@ -237,6 +238,32 @@ describe('the configuration', () => {
     assert.equal(await page.evaluate(() => window.assent.get('necessary')), undefined);
     assert.equal(await page.isVisible(banner), false);
     assert.ok(page.logs.some((l) => l.startsWith('error: assent:') && l.includes('Nothing that needs consent')));
+    await page.close();
+    await server.close();
+  });
+
+  it('that is invalid prints every problem with its path, grants nothing, shows nothing', async () => {
+    const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
+    small.policy.links.policy = 'javascript:alert(1)';
+    small.thirdParties[0].purposes = ['telemetry'];
+    const server = await serve({
+      pages: { '/': gatedPage({ config: '/bad.json' }) },
+      handler: (req, res, url) => {
+        if (url.pathname !== '/bad.json') return false;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(small));
+        return true;
+      },
+    });
+    const page = await open(browser.context, server.url + '/');
+    const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
+    assert.match(reason, /invalid configuration \(2 problems\)/);
+    const error = page.logs.find((l) => l.startsWith('error: assent:')) ?? '';
+    assert.match(error, /\$\.policy\.links\.policy: /);
+    assert.match(error, /\$\.thirdParties\[0\]\.purposes\[0\]: /);
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+    assert.equal(await page.isVisible(banner), false);
     await page.close();
     await server.close();
   });
