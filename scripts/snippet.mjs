@@ -12,8 +12,9 @@ const read = (path) => readFileSync(new URL(path, root), 'utf8');
 
 export function snippet() {
   const stub = read('dist/assent-stub.js').trim();
-  const { policy } = JSON.parse(read('config/default.json'));
-  return `<script data-base="/assent/" data-config="/assent/config.json" data-policy-version="${policy.version}">${stub}</script>`;
+  const { policy, consentMode } = JSON.parse(read('config/default.json'));
+  const mode = consentMode ? ' data-consent-mode' : '';
+  return `<script data-base="/assent/" data-config="/assent/config.json" data-policy-version="${policy.version}"${mode}>${stub}</script>`;
 }
 
 const BLOCK = /(<!-- assent:snippet -->\n)([\s\S]*?)\n?(<!-- \/assent:snippet -->)/;

@@ -8,7 +8,10 @@
 //! - a third party is granted when every purpose it serves is granted, refused when
 //!   any is refused, undecided otherwise (a tag that serves two purposes must not run
 //!   on the strength of one);
-//! - an unknown id is undecided, never granted.
+//! - an unknown id is undecided, never granted;
+//! - with Global Privacy Control on, a purpose marked `refusedByGpc` is refused unless
+//!   the user explicitly granted it (by its own switch or `set`; "accept all" does not
+//!   override the browser's signal).
 
 use std::collections::BTreeMap;
 
@@ -67,13 +70,18 @@ pub struct ConsentState {
 }
 
 impl ConsentState {
-    pub fn new(config: &Config, record: Option<&Record>) -> ConsentState {
+    /// The answers for `record` (or none); `gpc` is the browser's Global Privacy
+    /// Control signal.
+    pub fn new(config: &Config, record: Option<&Record>, gpc: bool) -> ConsentState {
         let purpose_answer = |id: &str| -> Option<bool> {
             let purpose = config.purpose(id)?;
             if purpose.legal_basis.is_always_granted() {
-                Some(true)
-            } else {
-                record.and_then(|r| r.decisions.get(id).copied())
+                return Some(true);
+            }
+            let recorded = record.and_then(|r| r.decisions.get(id).copied());
+            match recorded {
+                None if gpc && purpose.refused_by_gpc => Some(false),
+                answer => answer,
             }
         };
         let mut answers = BTreeMap::new();
@@ -125,6 +133,8 @@ impl ConsentState {
 #[derive(Clone, Copy, Debug)]
 pub struct DecisionContext {
     pub now: u64,
+    /// Global Privacy Control is on: "accept all" leaves `refusedByGpc` purposes off.
+    pub gpc: bool,
     pub random: [u8; 16],
     pub language: Lang,
     pub method: Method,
@@ -159,7 +169,7 @@ pub fn apply_choice(
             true
         } else {
             match choice {
-                Choice::AcceptAll => true,
+                Choice::AcceptAll => !(context.gpc && purpose.refused_by_gpc),
                 Choice::RejectAll => false,
                 Choice::Set(set) => set
                     .get(&purpose.id)
@@ -188,6 +198,7 @@ pub fn apply_choice(
         expires_at: context.now.saturating_add(expiry),
         language: context.language,
         method: context.method,
+        gpc: context.gpc,
         decisions,
     })
 }
@@ -201,6 +212,7 @@ mod tests {
         DecisionContext {
             now,
             random: [1; 16],
+            gpc: false,
             language: Lang::En,
             method: Method::Api,
         }
@@ -209,7 +221,7 @@ mod tests {
     #[test]
     fn nothing_is_granted_without_a_record_except_necessary() {
         let config = small_config();
-        let state = ConsentState::new(&config, None);
+        let state = ConsentState::new(&config, None, false);
         assert!(state.needs_decision);
         assert_eq!(state.get("necessary"), Some(true));
         assert_eq!(state.get("analytics"), None);
@@ -225,13 +237,13 @@ mod tests {
     fn accept_all_and_reject_all() {
         let config = small_config();
         let accepted = apply_choice(&config, None, &Choice::AcceptAll, context(10)).unwrap();
-        let state = ConsentState::new(&config, Some(&accepted));
+        let state = ConsentState::new(&config, Some(&accepted), false);
         assert!(!state.needs_decision);
         assert_eq!(state.get("analytics"), Some(true));
         assert_eq!(state.get("stats-sdk"), Some(true));
         let rejected =
             apply_choice(&config, Some(&accepted), &Choice::RejectAll, context(20)).unwrap();
-        let state = ConsentState::new(&config, Some(&rejected));
+        let state = ConsentState::new(&config, Some(&rejected), false);
         assert_eq!(state.get("analytics"), Some(false));
         assert_eq!(state.get("marketing"), Some(false));
         assert_eq!(
@@ -253,7 +265,7 @@ mod tests {
         let config = small_config();
         let set = Choice::Set([("analytics".to_string(), true)].into());
         let record = apply_choice(&config, None, &set, context(1)).unwrap();
-        let state = ConsentState::new(&config, Some(&record));
+        let state = ConsentState::new(&config, Some(&record), false);
         assert_eq!(state.get("stats-sdk"), Some(true), "serves analytics only");
         assert_eq!(
             state.get("ad-sdk"),
@@ -291,7 +303,7 @@ mod tests {
         let config = small_config();
         let mut record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
         record.decisions.remove("marketing");
-        let state = ConsentState::new(&config, Some(&record));
+        let state = ConsentState::new(&config, Some(&record), false);
         assert!(state.needs_decision);
         assert_eq!(
             state.get("analytics"),
@@ -303,13 +315,36 @@ mod tests {
     #[test]
     fn changed_ids() {
         let config = small_config();
-        let before = ConsentState::new(&config, None);
+        let before = ConsentState::new(&config, None, false);
         let record = apply_choice(&config, None, &Choice::RejectAll, context(1)).unwrap();
-        let after = ConsentState::new(&config, Some(&record));
+        let after = ConsentState::new(&config, Some(&record), false);
         assert_eq!(
             after.changed_since(&before),
             vec!["ad-sdk", "analytics", "marketing", "stats-sdk"]
         );
         assert!(after.changed_since(&after).is_empty());
+    }
+
+    #[test]
+    fn gpc_refuses_marked_purposes_until_the_user_explicitly_grants_them() {
+        let mut config = small_config();
+        config.purposes[2].refused_by_gpc = true; // marketing
+        let fresh = ConsentState::new(&config, None, true);
+        assert_eq!(fresh.get("marketing"), Some(false), "refused without asking");
+        assert_eq!(fresh.get("analytics"), None, "others still asked");
+        assert_eq!(ConsentState::new(&config, None, false).get("marketing"), None, "no signal");
+
+        let gpc = DecisionContext { gpc: true, ..context(5) };
+        let accepted = apply_choice(&config, None, &Choice::AcceptAll, gpc).unwrap();
+        assert!(accepted.gpc, "the record notes the signal");
+        assert_eq!(accepted.decisions["marketing"], false, "accept all does not override it");
+        assert_eq!(accepted.decisions["analytics"], true);
+        let explicit = Choice::Set([("marketing".to_string(), true)].into());
+        let granted = apply_choice(&config, Some(&accepted), &explicit, gpc).unwrap();
+        assert_eq!(
+            ConsentState::new(&config, Some(&granted), true).get("marketing"),
+            Some(true),
+            "an explicit grant overrides the signal"
+        );
     }
 }

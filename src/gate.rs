@@ -6,7 +6,9 @@
 //! - `"!analytics"`: runs when analytics is refused (not while undecided);
 //! - an unknown id or an empty expression never runs: failing closed.
 
+use crate::config::{Config, ConsentSubject, Purpose};
 use crate::decision::ConsentState;
+use crate::language::Lang;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GateExpression {
@@ -51,6 +53,66 @@ impl GateExpression {
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.terms.iter().map(|t| t.id.as_str())
     }
+
+    /// What a blocked element's placeholder offers: the names of the third parties
+    /// and purposes it needs, and the consent purposes that allowing it grants. `None`
+    /// when no single "allow" can unblock it (a negated or unknown id).
+    pub fn allowance(&self, config: &Config, lang: Lang) -> Option<Allowance> {
+        if self.terms.is_empty() {
+            return None;
+        }
+        let mut allowance = Allowance::default();
+        for term in &self.terms {
+            if term.negated {
+                return None;
+            }
+            let purposes: Vec<&Purpose> = match config.subject(&term.id)? {
+                ConsentSubject::Purpose(i) => vec![&config.purposes()[i]],
+                ConsentSubject::ThirdParty(i) => {
+                    let third_party = &config.third_parties()[i];
+                    allowance.third_parties.push(third_party.name.get(lang).to_string());
+                    third_party.purposes.iter().filter_map(|id| config.purpose(id)).collect()
+                }
+            };
+            for purpose in purposes.into_iter().filter(|p| !p.legal_basis.is_always_granted()) {
+                if !allowance.grants.contains(&purpose.id) {
+                    allowance.grants.push(purpose.id.clone());
+                    allowance.purposes.push(purpose.name.get(lang).to_string());
+                }
+            }
+        }
+        Some(allowance)
+    }
+}
+
+/// See [`GateExpression::allowance`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Allowance {
+    /// Names of the third parties the element belongs to, in the page's language.
+    pub third_parties: Vec<String>,
+    /// Names of the consent purposes it needs.
+    pub purposes: Vec<String>,
+    /// Ids of those purposes: what "allow" sets to granted.
+    pub grants: Vec<String>,
+}
+
+#[cfg(test)]
+mod allowance_tests {
+    use super::*;
+    use crate::test_support::small_config;
+
+    #[test]
+    fn names_the_third_party_and_grants_its_consent_purposes() {
+        let config = small_config();
+        let allowance = GateExpression::parse("ad-sdk").allowance(&config, Lang::En).unwrap();
+        assert_eq!(allowance.third_parties, ["Ad SDK"]);
+        assert_eq!(allowance.purposes, ["Analytics", "Marketing"]);
+        assert_eq!(allowance.grants, ["analytics", "marketing"]);
+        let zh = GateExpression::parse("analytics necessary").allowance(&config, Lang::ZhCn).unwrap();
+        assert_eq!(zh.purposes, ["统计分析"], "always-granted purposes need no allowing");
+        assert_eq!(GateExpression::parse("!analytics").allowance(&config, Lang::En), None);
+        assert_eq!(GateExpression::parse("nope").allowance(&config, Lang::En), None);
+    }
 }
 
 #[cfg(test)]
@@ -66,11 +128,12 @@ mod tests {
         let ctx = DecisionContext {
             now: 1,
             random: [0; 16],
+            gpc: false,
             language: Lang::En,
             method: Method::Api,
         };
         let record = choice.map(|c| apply_choice(&config, None, &c, ctx).unwrap());
-        ConsentState::new(&config, record.as_ref())
+        ConsentState::new(&config, record.as_ref(), false)
     }
 
     #[test]

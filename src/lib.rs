@@ -7,6 +7,7 @@
 //! `crates/ui`) apply. Everything is tested natively with `cargo test`.
 
 pub mod config;
+pub mod consent_mode;
 pub mod decision;
 pub mod gate;
 pub mod language;

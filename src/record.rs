@@ -38,6 +38,10 @@ pub enum Method {
     Preferences,
     /// A page script through `window.assent`.
     Api,
+    /// The "allow" button of a blocked element's placeholder.
+    Placeholder,
+    /// The host app, through the WebView bridge.
+    Native,
 }
 
 impl Method {
@@ -46,6 +50,8 @@ impl Method {
             Method::Banner => "banner",
             Method::Preferences => "preferences",
             Method::Api => "api",
+            Method::Placeholder => "placeholder",
+            Method::Native => "native",
         }
     }
     pub fn parse(s: &str) -> Option<Method> {
@@ -53,6 +59,8 @@ impl Method {
             "banner" => Some(Method::Banner),
             "preferences" => Some(Method::Preferences),
             "api" => Some(Method::Api),
+            "placeholder" => Some(Method::Placeholder),
+            "native" => Some(Method::Native),
             _ => None,
         }
     }
@@ -71,6 +79,8 @@ pub struct Record {
     pub expires_at: u64,
     pub language: Lang,
     pub method: Method,
+    /// Global Privacy Control was on when this decision was made, and was honoured.
+    pub gpc: bool,
     /// Purposes and third parties (one namespace), resolved to granted or refused.
     pub decisions: BTreeMap<String, bool>,
 }
@@ -210,6 +220,8 @@ pub fn decode(
         expires_at,
         language,
         method,
+        // Optional: only `true` counts; anything else reads as no signal.
+        gpc: map.get("gpc") == Some(&Value::Bool(true)),
         decisions,
     })
 }
@@ -231,6 +243,8 @@ struct WireRecord<'a> {
     expires_at: u64,
     language: &'static str,
     method: Method,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    gpc: bool,
     decisions: &'a BTreeMap<String, bool>,
 }
 
@@ -246,6 +260,7 @@ impl Record {
             expires_at: self.expires_at,
             language: self.language.tag(),
             method: self.method,
+            gpc: self.gpc,
             decisions: &self.decisions,
         };
         // Serialising plain strings, integers and a map of booleans cannot fail.
@@ -316,6 +331,7 @@ mod tests {
             expires_at: 1_700_000_000_000 + 182 * DAY_MS,
             language: Lang::ZhCn,
             method: Method::Preferences,
+            gpc: true,
             decisions: [
                 ("analytics".to_string(), true),
                 ("marketing".to_string(), false),

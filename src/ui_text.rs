@@ -170,3 +170,41 @@ pub fn purpose_summary(lang: Lang, data_items: usize, third_parties: usize) -> S
         }
     }
 }
+
+/// The sentence on a blocked element's placeholder.
+pub fn placeholder_text(lang: Lang, third_parties: &[String], purposes: &[String]) -> String {
+    match lang {
+        Lang::ZhCn => {
+            let purposes = purposes.join("、");
+            if third_parties.is_empty() {
+                format!("此内容需要您同意“{purposes}”后才会加载。")
+            } else {
+                format!("此内容由{}提供，需要您同意“{purposes}”后才会加载。", third_parties.join("、"))
+            }
+        }
+        Lang::En => {
+            let purposes = purposes.join(", ");
+            if third_parties.is_empty() {
+                format!("This content loads only with your consent to {purposes}.")
+            } else {
+                format!("This content is provided by {} and loads only with your consent to {purposes}.", third_parties.join(", "))
+            }
+        }
+    }
+}
+
+/// The placeholder's button.
+pub fn placeholder_allow(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "同意并加载",
+        Lang::En => "Allow and load",
+    }
+}
+
+/// The note shown when the browser's Global Privacy Control signal was honoured.
+pub fn gpc_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "您的浏览器发出了“全局隐私控制”（GPC）信号，我们已据此关闭广告与信息共享类用途；您仍可在下方逐项开启。",
+        Lang::En => "Your browser sent a Global Privacy Control signal, so advertising and data-sharing purposes are off; you can still turn them on one by one below.",
+    }
+}

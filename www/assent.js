@@ -48,12 +48,15 @@ function on(name, callback) {
   }
   if (!listeners.has(name)) listeners.set(name, new Set());
   listeners.get(name).add(callback);
-  // A late subscriber to `ready` still hears it.
-  if (name === 'ready' && snapshot) {
+  // A late subscriber hears the current state at once: `ready` once started, `change`
+  // once a decision exists (with no ids changed).
+  const replay = name === 'ready' && snapshot ? state()
+    : name === 'change' && snapshot && snapshot.consentId ? { changed: [], revoked: [], state: state() } : null;
+  if (replay) {
     try {
-      callback(state());
+      callback(replay);
     } catch (error) {
-      log('error', "a 'ready' listener threw", error);
+      log('error', `a '${name}' listener threw`, error);
     }
   }
 }
@@ -83,7 +86,9 @@ function settleWaiting() {
  * external script so that they execute in document order. */
 function runGated() {
   gating = gating.then(async () => {
-    for (const element of runtime.claimRunnable()) {
+    const runnable = runtime.claimRunnable();
+    if (document.querySelector('.assent-placeholder')) ensureCss();
+    for (const element of runnable) {
       const live = runtime.activate(element);
       if (live) {
         await new Promise((done) => {
@@ -98,15 +103,43 @@ function runGated() {
 
 /** Records a decision (from the UI or the API) and lets everything follow it. */
 function decide(kind, set, method) {
-  const result = runtime.decide(kind, set ?? null, method, Date.now());
+  follow(runtime.decide(kind, set ?? null, method, Date.now()));
+  return state();
+}
+
+/** Lets the page follow a new snapshot (a decision here or in another tab): the
+ * interface, gated elements, whenGranted, Consent Mode, `change`. */
+function follow(result) {
+  const before = snapshot;
   snapshot = result.snapshot;
-  wantedView = 'hidden';
-  uiModule?.hide();
-  showReopenControl();
+  if (!snapshot.needsDecision) {
+    wantedView = 'hidden';
+    uiModule?.hide();
+    showReopenControl();
+  }
   runGated();
   settleWaiting();
-  emit('change', { changed: result.changed, state: state() });
-  return state();
+  sendConsentMode('update');
+  if (result.changed.length === 0) return;
+  const revoked = result.changed.filter((id) => before?.decisions[id] === true);
+  emit('change', { changed: result.changed, revoked, state: state() });
+  if (revoked.length && assent._cfg.reload && ranFor(revoked)) {
+    log('info', `consent to ${revoked.join(', ')} was withdrawn; reloading so tags that already ran stop`);
+    location.reload();
+  }
+}
+
+/** Whether a gated element that already ran needed one of `ids`. */
+function ranFor(ids) {
+  return [...document.querySelectorAll('[data-assent-state="ran"][data-assent]')]
+    .some((el) => el.dataset.assent.split(/\s+/).some((id) => ids.includes(id)));
+}
+
+/** Google Consent Mode v2: `gtag('consent', 'update', ...)` through dataLayer. */
+function sendConsentMode(command) {
+  if (!snapshot?.consentMode) return;
+  const layer = (window.dataLayer = window.dataLayer || []);
+  (function () { layer.push(arguments); })('consent', command, { ...snapshot.consentMode });
 }
 
 function apiWrite(kind, set) {
@@ -187,6 +220,34 @@ function showReopenControl() {
   reopen.lang = snapshot.language;
 }
 
+/** Gates what arrives later (single-page apps, late widgets), follows decisions made
+ * in other tabs, and handles the placeholders' "allow" buttons. */
+function watch() {
+  new MutationObserver((mutations) => {
+    const gated = mutations.some((m) => [...m.addedNodes].some((n) =>
+      n.nodeType === 1 && (n.hasAttribute('data-assent') || n.querySelector('[data-assent]'))));
+    if (gated) runGated();
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener('storage', (event) => {
+    if (event.key !== 'assent' && event.key !== null) return;
+    try {
+      follow(runtime.sync(Date.now()));
+    } catch (error) {
+      log('error', 'could not follow a decision made in another tab', error);
+    }
+  });
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element && event.target.closest('[data-assent-action="allow"]');
+    if (!button) return;
+    const ids = (button.getAttribute('data-assent-allow') || '').split(/\s+/).filter(Boolean);
+    try {
+      decide('set', Object.fromEntries(ids.map((id) => [id, true])), 'placeholder');
+    } catch (error) {
+      log('error', `allowing ${ids.join(', ')} failed: ${error.message}`);
+    }
+  });
+}
+
 async function fetchConfig(url) {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`the configuration ${url} answered HTTP ${response.status}`);
@@ -240,7 +301,9 @@ async function boot() {
     hide,
   });
 
+  sendConsentMode('update');
   runGated();
+  watch();
   // Ready first, then the queue: a queued on('ready') is answered once, at once.
   assent._ready[0](state());
   emit('ready', state());

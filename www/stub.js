@@ -19,7 +19,7 @@
       if (!safe(r.schema) || r.schema !== 1) return null;
       if (r.policyVersion !== policyVersion || typeof r.consentId != 'string' || !r.consentId) return null;
       if (!safe(r.createdAt) || !safe(r.updatedAt) || !safe(r.expiresAt)) return null;
-      if (!text(r.language) || ['banner', 'preferences', 'api'].indexOf(r.method) < 0) return null;
+      if (!text(r.language) || ['banner', 'preferences', 'api', 'placeholder', 'native'].indexOf(r.method) < 0) return null;
       if (!r.decisions || typeof r.decisions != 'object' || Array.isArray(r.decisions)) return null;
       for (k in r.decisions) if (has.call(r.decisions, k) && typeof r.decisions[k] != 'boolean') return null;
       return Date.now() < r.expiresAt ? r : null;
@@ -29,7 +29,7 @@
   }
   var api = {
     _q: queue,
-    _cfg: { config: data.config, lang: data.lang, policyVersion: policyVersion, nonce: script.nonce },
+    _cfg: { config: data.config, lang: data.lang, policyVersion: policyVersion, nonce: script.nonce, reload: data.reloadOnWithdraw != null },
     get: function (id) {
       var r = record();
       return r && typeof id == 'string' && has.call(r.decisions, id) ? r.decisions[id] : undefined;
@@ -48,6 +48,14 @@
     };
   });
   w.assent = api;
+  // Google Consent Mode v2 (when the snippet has data-consent-mode): everything denied
+  // before any tag runs; the loader sends the update from the record.
+  if (data.consentMode != null) {
+    var layer = w.dataLayer = w.dataLayer || [], defaults = { wait_for_update: 500 };
+    'ad_storage analytics_storage ad_user_data ad_personalization functionality_storage personalization_storage security_storage'
+      .split(' ').forEach(function (k) { defaults[k] = 'denied'; });
+    (function () { layer.push(arguments); })('consent', 'default', defaults);
+  }
   var loader = d.createElement('script');
   loader.type = 'module';
   loader.src = (data.base || '/assent/') + 'assent.js';

@@ -131,6 +131,7 @@ impl fmt::Display for ConfigError {
 pub struct Config {
     pub(crate) policy: Policy,
     pub(crate) record_expiry_days: u32,
+    pub(crate) consent_mode: Option<ConsentMode>,
     pub(crate) purposes: Vec<Purpose>,
     pub(crate) data_items: Vec<DataItem>,
     pub(crate) third_parties: Vec<ThirdParty>,
@@ -213,6 +214,10 @@ impl Config {
     pub fn record_expiry_days(&self) -> u32 {
         self.record_expiry_days
     }
+    /// The Google Consent Mode mapping, when the site uses it.
+    pub fn consent_mode(&self) -> Option<&ConsentMode> {
+        self.consent_mode.as_ref()
+    }
     pub fn purposes(&self) -> &[Purpose] {
         &self.purposes
     }
@@ -275,9 +280,10 @@ fn error(path: impl Into<String>, problem: Problem) -> ConfigError {
 /// Reads the top-level object field by field and list element by list element, so one
 /// bad element does not hide the problems of the others.
 fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Config> {
-    const KNOWN: [&str; 10] = [
+    const KNOWN: [&str; 11] = [
         "assentConfig",
         "recordExpiryDays",
+        "consentMode",
         "policy",
         "purposes",
         "dataItems",
@@ -321,6 +327,10 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
             }
         },
     };
+    let consent_mode = match root.remove("consentMode") {
+        None => Some(None),
+        Some(v) => read_one::<ConsentMode>("$.consentMode", v, errors).map(Some),
+    };
     let policy = match root.remove("policy") {
         Some(v) => read_one::<Policy>("$.policy", v, errors),
         None => {
@@ -338,6 +348,7 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
     Some(Config {
         policy: policy?,
         record_expiry_days: record_expiry_days?,
+        consent_mode: consent_mode?,
         purposes: purposes?,
         data_items: data_items?,
         third_parties: third_parties?,

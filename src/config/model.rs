@@ -161,6 +161,47 @@ pub struct Purpose {
     pub refusal_consequence: Option<Text>,
     #[serde(default)]
     pub data_items: Vec<String>,
+    /// A sale, sharing or cross-context advertising purpose: refused without asking
+    /// when the browser sends Global Privacy Control, until the user explicitly
+    /// grants it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refused_by_gpc: bool,
+}
+
+/// Google Consent Mode v2: which purposes each consent type needs (all of them
+/// granted means `granted`). A type left out stays `denied`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentMode {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_storage: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analytics_storage: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_user_data: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_personalization: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub functionality_storage: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personalization_storage: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_storage: Option<Vec<String>>,
+}
+
+impl ConsentMode {
+    /// Each consent type with the purposes it needs, in Google's order.
+    pub fn types(&self) -> [(&'static str, Option<&Vec<String>>); 7] {
+        [
+            ("ad_storage", self.ad_storage.as_ref()),
+            ("analytics_storage", self.analytics_storage.as_ref()),
+            ("ad_user_data", self.ad_user_data.as_ref()),
+            ("ad_personalization", self.ad_personalization.as_ref()),
+            ("functionality_storage", self.functionality_storage.as_ref()),
+            ("personalization_storage", self.personalization_storage.as_ref()),
+            ("security_storage", self.security_storage.as_ref()),
+        ]
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

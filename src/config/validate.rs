@@ -64,6 +64,13 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
             &data_items,
         );
     }
+    if let Some(mode) = &config.consent_mode {
+        for (name, needs) in mode.types() {
+            if let Some(needs) = needs {
+                v.refs(&format!("$.consentMode.{name}"), needs, &purposes);
+            }
+        }
+    }
     for (i, t) in config.third_parties.iter().enumerate() {
         let path = format!("$.thirdParties[{i}]");
         v.refs(&format!("{path}.dataShared"), &t.data_shared, &data_items);

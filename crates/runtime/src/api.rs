@@ -35,6 +35,7 @@ pub fn start(
     tag_language: Option<String>,
     now: f64,
 ) -> Result<JsValue, JsError> {
+    let gpc = dom::global_privacy_control();
     let config = Config::parse(config_text).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         JsError::new(&format!(
@@ -52,7 +53,7 @@ pub fn start(
         browser: &browser,
         page: page.as_deref(),
     });
-    let session = Session::load(config, now.max(0.0) as u64, language);
+    let session = Session::load(config, now.max(0.0) as u64, language, gpc);
     let snapshot = to_js(&session.snapshot());
     session::install(session);
     Ok(snapshot)
@@ -79,7 +80,7 @@ struct Decided {
 
 /// Records a decision. `kind` is `accept-all`, `reject-all` or `set` (with `set` a
 /// plain object of purpose ids to booleans); `method` is `banner`, `preferences` or
-/// `api`. Nothing is stored when any part is invalid.
+/// `api` or `placeholder`. Nothing is stored when any part is invalid.
 #[wasm_bindgen]
 pub fn decide(kind: &str, set: JsValue, method: &str, now: f64) -> Result<JsValue, JsError> {
     let choice = match kind {
@@ -113,6 +114,17 @@ pub fn decide(kind: &str, set: JsValue, method: &str, now: f64) -> Result<JsValu
     .ok_or_else(not_started)?
 }
 
+/// Re-reads the stored record after another tab of the site wrote it (the loader
+/// calls this on the `storage` event). Same result shape as `decide`.
+#[wasm_bindgen]
+pub fn sync(now: f64) -> Result<JsValue, JsError> {
+    session::with(|s| {
+        let changed = s.sync(now.max(0.0) as u64);
+        to_js(&Decided { changed, snapshot: s.snapshot() })
+    })
+    .ok_or_else(not_started)
+}
+
 /// Switches the interface language and remembers the switch.
 #[wasm_bindgen(js_name = setLanguage)]
 pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
@@ -126,10 +138,10 @@ pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
 }
 
 /// Gated elements that may run now, in document order, each claimed so it is
-/// returned only once.
+/// returned only once. Blocked iframes get a placeholder that names what they need.
 #[wasm_bindgen(js_name = claimRunnable)]
 pub fn claim_runnable() -> Vec<Element> {
-    session::with(|s| dom::claim_runnable(&s.state)).unwrap_or_default()
+    session::with(|s| dom::claim_runnable(&s.state, &s.config, s.language)).unwrap_or_default()
 }
 
 /// Makes a claimed element live; returns the live element when the loader must wait

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use assent::decision::{apply_choice, Choice, ChoiceError, ConsentState, DecisionContext};
 use assent::record::{self, Method, Record, RecordRejection};
+use assent::consent_mode;
 use assent::ui_text::ui_text;
 use assent::{Config, Lang};
 use serde::Serialize;
@@ -19,6 +20,8 @@ pub struct Session {
     pub rejection: Option<RecordRejection>,
     pub state: ConsentState,
     pub language: Lang,
+    /// The browser's Global Privacy Control signal (`navigator.globalPrivacyControl`).
+    pub gpc: bool,
 }
 
 thread_local! {
@@ -41,23 +44,45 @@ pub struct Snapshot {
     /// Why a stored value did not count (absent when nothing was stored or it counted).
     pub record_problem: Option<String>,
     pub reopen_label: &'static str,
+    /// Global Privacy Control is on and at least one purpose was refused because of it.
+    pub gpc_honoured: bool,
+    /// Google Consent Mode v2 signals, when the configuration maps them.
+    pub consent_mode: Option<BTreeMap<&'static str, &'static str>>,
 }
 
 impl Session {
-    pub fn load(config: Config, now: u64, language: Lang) -> Session {
-        let stored = storage::read_record();
-        let decoded = record::decode(stored.as_deref(), &config.policy().version, now);
-        let (record, rejection) = match decoded {
-            Ok(record) => (Some(record), None),
-            Err(rejection) => (None, Some(rejection)),
-        };
-        let state = ConsentState::new(&config, record.as_ref());
-        Session {
+    pub fn load(config: Config, now: u64, language: Lang, gpc: bool) -> Session {
+        let mut session = Session {
+            state: ConsentState::new(&config, None, gpc),
             config,
-            record,
-            rejection,
-            state,
+            record: None,
+            rejection: None,
             language,
+            gpc,
+        };
+        session.read_stored(now);
+        session
+    }
+
+    /// Reads the stored record again (another tab decided); returns the ids whose
+    /// answer changed. A stored value that does not count leaves this page's decision
+    /// as it is: only a decision replaces a decision.
+    pub fn sync(&mut self, now: u64) -> Vec<String> {
+        let before = self.state.clone();
+        self.read_stored(now);
+        self.state.changed_since(&before)
+    }
+
+    fn read_stored(&mut self, now: u64) {
+        let stored = storage::read_record();
+        match record::decode(stored.as_deref(), &self.config.policy().version, now) {
+            Ok(record) => {
+                self.state = ConsentState::new(&self.config, Some(&record), self.gpc);
+                self.record = Some(record);
+                self.rejection = None;
+            }
+            Err(rejection) if self.record.is_none() => self.rejection = Some(rejection),
+            Err(_) => {}
         }
     }
 
@@ -79,6 +104,9 @@ impl Session {
                 .filter(|r| **r != RecordRejection::Missing)
                 .map(|r| r.to_string()),
             reopen_label: ui_text(self.language).reopen,
+            gpc_honoured: self.gpc
+                && self.config.purposes().iter().any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false)),
+            consent_mode: consent_mode::signals(&self.config, &self.state),
         }
     }
 
@@ -92,13 +120,14 @@ impl Session {
     ) -> Result<Vec<String>, Vec<ChoiceError>> {
         let context = DecisionContext {
             now,
+            gpc: self.gpc,
             random,
             language: self.language,
             method,
         };
         let record = apply_choice(&self.config, self.record.as_ref(), choice, context)?;
         storage::write_record(&record.encode());
-        let state = ConsentState::new(&self.config, Some(&record));
+        let state = ConsentState::new(&self.config, Some(&record), self.gpc);
         let changed = state.changed_since(&self.state);
         self.state = state;
         self.record = Some(record);

@@ -22,6 +22,8 @@ thread_local! {
 struct SnapshotIn {
     decisions: BTreeMap<String, Option<bool>>,
     language: String,
+    #[serde(default)]
+    gpc_honoured: bool,
 }
 
 fn read_snapshot(snapshot: JsValue) -> Result<SnapshotIn, JsError> {
@@ -67,6 +69,7 @@ pub fn mount(
         view: view_from(view)?,
         decisions: Rc::new(snapshot.decisions),
         language: Lang::from_tag(&snapshot.language).unwrap_or(Lang::ZhCn),
+        gpc_honoured: snapshot.gpc_honoured,
         generation: 0,
         on_choice,
         on_language,
@@ -88,6 +91,7 @@ pub fn show(view: &str, snapshot: JsValue) -> Result<(), JsError> {
             .ok_or_else(|| JsError::new("the UI is not mounted"))?;
         props.view = view;
         props.decisions = Rc::new(snapshot.decisions);
+        props.gpc_honoured = snapshot.gpc_honoured;
         props.language = Lang::from_tag(&snapshot.language).unwrap_or(props.language);
         props.generation += 1;
         handle.update(props.clone());

@@ -72,6 +72,8 @@ pub struct AppProps {
     pub view: View,
     pub decisions: Rc<BTreeMap<String, Option<bool>>>,
     pub language: Lang,
+    /// The browser's Global Privacy Control signal refused some purposes: say so.
+    pub gpc_honoured: bool,
     pub generation: u32,
     pub on_choice: Callback<UiChoice>,
     pub on_language: Callback<Lang>,
@@ -159,6 +161,7 @@ fn Screen(props: &AppProps) -> Html {
             <Banner
                 config={props.config.clone()}
                 {lang}
+                gpc_honoured={props.gpc_honoured}
                 {on_accept_all}
                 {on_reject_all}
                 {on_customise}
@@ -169,6 +172,7 @@ fn Screen(props: &AppProps) -> Html {
             <Preferences
                 config={props.config.clone()}
                 {lang}
+                gpc_honoured={props.gpc_honoured}
                 toggles={Rc::new((*toggles).clone())}
                 {on_toggle}
                 {on_accept_all}

@@ -1,7 +1,7 @@
 //! The first layer: a bar at the bottom of the page (not a wall: the page stays
 //! usable) with accept all, reject all and customise, all the same size and style.
 
-use assent::ui_text::ui_text;
+use assent::ui_text::{gpc_note, ui_text};
 use assent::Lang;
 use yew::prelude::*;
 
@@ -11,6 +11,7 @@ use crate::app::SharedConfig;
 pub struct BannerProps {
     pub config: SharedConfig,
     pub lang: Lang,
+    pub gpc_honoured: bool,
     pub on_accept_all: Callback<MouseEvent>,
     pub on_reject_all: Callback<MouseEvent>,
     pub on_customise: Callback<MouseEvent>,
@@ -32,6 +33,9 @@ pub fn Banner(props: &BannerProps) -> Html {
                         { policy.title.get(props.lang) }
                     </a>
                 </p>
+                if props.gpc_honoured {
+                    <p class="assent-note" data-assent-gpc="">{ gpc_note(props.lang) }</p>
+                }
             </div>
             <div class="assent-banner__actions">
                 <button type="button" class="assent-button" data-assent-action="reject-all"

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use assent::ui_text::ui_text;
+use assent::ui_text::{gpc_note, ui_text};
 use assent::Lang;
 use yew::prelude::*;
 
@@ -17,6 +17,7 @@ use crate::purpose::PurposeSection;
 pub struct PreferencesProps {
     pub config: SharedConfig,
     pub lang: Lang,
+    pub gpc_honoured: bool,
     pub toggles: Rc<BTreeMap<String, bool>>,
     pub on_toggle: Callback<(String, bool)>,
     pub on_accept_all: Callback<MouseEvent>,
@@ -55,6 +56,9 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                 <div class="assent-dialog__body">
                     <p>{ t.preferences_intro }</p>
                     <p class="assent-note">{ t.withdrawal_note }</p>
+                    if props.gpc_honoured {
+                        <p class="assent-note" data-assent-gpc="">{ gpc_note(lang) }</p>
+                    }
                     { for config.purposes().iter().map(|purpose| html! {
                         <PurposeSection
                             key={purpose.id.clone()}

@@ -1,0 +1,57 @@
+//! Google Consent Mode v2 signals from the current answers: each consent type the
+//! configuration maps is `granted` when every purpose it needs is granted, `denied`
+//! otherwise (undecided included). Types the configuration leaves out are `denied`.
+//! The loader pushes them to `dataLayer`; this module only computes them.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::decision::ConsentState;
+
+/// The `gtag('consent', 'update', ...)` argument, or `None` when the configuration
+/// has no `consentMode`.
+pub fn signals(config: &Config, state: &ConsentState) -> Option<BTreeMap<&'static str, &'static str>> {
+    let mode = config.consent_mode()?;
+    Some(
+        mode.types()
+            .into_iter()
+            .map(|(name, needs)| {
+                let granted = needs.is_some_and(|ids| ids.iter().all(|id| state.get(id) == Some(true)));
+                (name, if granted { "granted" } else { "denied" })
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConsentMode;
+    use crate::decision::{apply_choice, Choice, DecisionContext};
+    use crate::language::Lang;
+    use crate::record::Method;
+    use crate::test_support::small_config;
+
+    #[test]
+    fn each_type_follows_all_its_purposes_and_unmapped_types_are_denied() {
+        let mut config = small_config();
+        assert_eq!(signals(&config, &ConsentState::new(&config, None, false)), None);
+        config.consent_mode = Some(ConsentMode {
+            analytics_storage: Some(vec!["analytics".into()]),
+            ad_storage: Some(vec!["analytics".into(), "marketing".into()]),
+            security_storage: Some(vec!["necessary".into()]),
+            ..ConsentMode::default()
+        });
+        let undecided = signals(&config, &ConsentState::new(&config, None, false)).unwrap();
+        assert_eq!(undecided["analytics_storage"], "denied");
+        assert_eq!(undecided["security_storage"], "granted");
+        let context = DecisionContext { now: 1, gpc: false, random: [0; 16], language: Lang::En, method: Method::Api };
+        let set = Choice::Set([("analytics".to_string(), true)].into());
+        let record = apply_choice(&config, None, &set, context).unwrap();
+        let after = signals(&config, &ConsentState::new(&config, Some(&record), false)).unwrap();
+        assert_eq!(after["analytics_storage"], "granted");
+        assert_eq!(after["ad_storage"], "denied", "needs marketing too");
+        assert_eq!(after["ad_personalization"], "denied", "not mapped");
+        assert_eq!(after.len(), 7);
+    }
+}
