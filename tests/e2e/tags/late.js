@@ -1,0 +1,1 @@
+window.lateRuns = (window.lateRuns || 0) + 1;

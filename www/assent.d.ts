@@ -1,0 +1,71 @@
+// TypeScript declarations for window.assent, the API the inline stub defines at once
+// and the loader completes. Ids are purpose or third-party ids of the configuration.
+
+export type AssentMethod = 'banner' | 'preferences' | 'api' | 'placeholder' | 'native';
+
+export interface AssentState {
+  /** Every purpose and third-party id: true granted, false refused, null undecided. */
+  decisions: Record<string, boolean | null>;
+  policyVersion: string;
+  /** Random, UUID v4 layout; null before the first decision. */
+  consentId: string | null;
+  /** Milliseconds since the epoch; null before the first decision. */
+  createdAt: number | null;
+  updatedAt: number | null;
+  expiresAt: number | null;
+  method: AssentMethod | null;
+  /** The interface language: 'zh-CN' or 'en'. */
+  language: string;
+}
+
+export interface AssentChange {
+  /** Ids whose answer changed (empty when replayed to a late subscriber). */
+  changed: string[];
+  /** Ids that were granted and no longer are: tags serving them should stop. */
+  revoked: string[];
+  state: AssentState;
+}
+
+export interface AssentEvents {
+  ready: AssentState;
+  change: AssentChange;
+  show: { view: 'banner' | 'preferences'; state: AssentState };
+  hide: { state: AssentState };
+}
+
+export interface Assent {
+  /** true / false; undefined when undecided, unknown, not loaded (and no stored
+   * record answers) or after a failure. Synchronous, from the first byte. */
+  get(id: string): boolean | undefined;
+  /** undefined before any decision is known. */
+  state(): AssentState | undefined;
+  /** Resolves once the runtime has started; rejects with the reason when it cannot. */
+  readonly ready: Promise<AssentState>;
+  /** Resolves when `id` is granted, at once if it already is. */
+  whenGranted(id: string): Promise<AssentState>;
+  /** Late subscribers to `ready` and `change` are called at once with the current state.
+   * The same events are dispatched on window as `assent:<event>` CustomEvents. */
+  on<E extends keyof AssentEvents>(event: E, callback: (detail: AssentEvents[E]) => void): void;
+  off<E extends keyof AssentEvents>(event: E, callback: (detail: AssentEvents[E]) => void): void;
+  acceptAll(): Promise<AssentState>;
+  rejectAll(): Promise<AssentState>;
+  /** Purpose ids only; an unknown, third-party or always-granted id refuses the whole call. */
+  set(choices: Record<string, boolean>): Promise<AssentState>;
+  /** Withdraws every consent (as rejectAll, recorded as a withdrawal by the API). */
+  withdraw(): Promise<AssentState>;
+  show(): Promise<void>;
+  showPreferences(): Promise<void>;
+  hide(): void;
+}
+
+declare global {
+  interface Window {
+    assent: Assent;
+  }
+  interface WindowEventMap {
+    'assent:ready': CustomEvent<AssentState>;
+    'assent:change': CustomEvent<AssentChange>;
+    'assent:show': CustomEvent<AssentEvents['show']>;
+    'assent:hide': CustomEvent<AssentEvents['hide']>;
+  }
+}
