@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -34,9 +35,17 @@ export const demoRoutes = {
 /**
  * Starts a server. `routes` maps URL prefixes (longest first wins) to folders;
  * `handler(req, res)` may answer a request first (return true when it did).
+ * With `csp`, HTML pages are served as a site with a strict Content Security Policy
+ * serves them: a fresh nonce per response on every <script> tag, and the policy
+ * Assent documents (no 'unsafe-inline', no 'unsafe-eval').
  * Resolves to { url, requests, close }; `requests` lists every path asked for.
  */
-export function startServer({ routes = demoRoutes, port = 0, handler, headers = {} } = {}) {
+export function strictCsp(nonce) {
+  return `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${nonce}'; ` +
+    "style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'";
+}
+
+export function startServer({ routes = demoRoutes, port = 0, handler, headers = {}, csp = false } = {}) {
   const requests = [];
   const prefixes = Object.keys(routes).sort((a, b) => b.length - a.length);
   const server = createServer(async (req, res) => {
@@ -52,10 +61,16 @@ export function startServer({ routes = demoRoutes, port = 0, handler, headers = 
       const file = normalize(join(folder, relative));
       if (!file.startsWith(folder)) return notFound(res);
       if (!(await stat(file).catch(() => null))?.isFile()) return notFound(res);
-      const body = await readFile(file);
+      let body = await readFile(file);
       const type = TYPES[extname(file)] || 'application/octet-stream';
       const accepts = req.headers['accept-encoding'] || '';
       const out = { 'content-type': type, 'cache-control': 'no-cache', ...headers };
+      if (csp && type.startsWith('text/html')) {
+        const nonce = randomBytes(16).toString('base64');
+        body = Buffer.from(body.toString('utf8').replaceAll('<script', `<script nonce="${nonce}"`));
+        out['content-security-policy'] = strictCsp(nonce);
+        out['cache-control'] = 'no-store';
+      }
       let payload = body;
       if (body.length > 512 && /^(text|application\/(json|wasm))|svg/.test(type)) {
         out.vary = 'accept-encoding';
@@ -95,6 +110,6 @@ function notFound(res) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT || 8080);
-  const { url } = await startServer({ port });
+  const { url } = await startServer({ port, csp: true });
   console.log(`Assent demo: ${url}/  (Ctrl-C to stop)`);
 }

@@ -89,7 +89,7 @@ function runGated() {
     const runnable = runtime.claimRunnable();
     if (document.querySelector('.assent-placeholder')) ensureCss();
     for (const element of runnable) {
-      const live = runtime.activate(element);
+      const live = runtime.activate(element, assent._cfg.nonce || null);
       if (live) {
         await new Promise((done) => {
           live.addEventListener('load', done, { once: true });

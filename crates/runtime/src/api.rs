@@ -145,8 +145,10 @@ pub fn claim_runnable() -> Vec<Element> {
 }
 
 /// Makes a claimed element live; returns the live element when the loader must wait
-/// for it to load before activating the next.
+/// for it to load before activating the next. `page_nonce` (the stub's own nonce,
+/// read while it ran) is given to gated scripts that carry none, so they run under a
+/// strict Content Security Policy.
 #[wasm_bindgen]
-pub fn activate(gated: Element) -> Option<Element> {
-    dom::activate(&gated)
+pub fn activate(gated: Element, page_nonce: Option<String>) -> Option<Element> {
+    dom::activate(&gated, page_nonce.as_deref().filter(|n| !n.is_empty()))
 }

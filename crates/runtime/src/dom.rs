@@ -98,9 +98,9 @@ fn show_placeholder(element: &Element, expression: &GateExpression, config: &Con
 /// Makes a claimed element live. Returns the live element when it is an external
 /// script, so the loader can wait for it before running the next (document order);
 /// inline scripts have run, and other elements have started loading, when this returns.
-pub fn activate(gated: &Element) -> Option<Element> {
+pub fn activate(gated: &Element, page_nonce: Option<&str>) -> Option<Element> {
     if is_script(gated) {
-        return activate_script(gated);
+        return activate_script(gated, page_nonce);
     }
     if gated.has_attribute(PLACEHOLDER_SHOWN) {
         if let Some(previous) = gated.previous_element_sibling() {
@@ -121,7 +121,7 @@ pub fn activate(gated: &Element) -> Option<Element> {
     None
 }
 
-fn activate_script(gated: &Element) -> Option<Element> {
+fn activate_script(gated: &Element, page_nonce: Option<&str>) -> Option<Element> {
     let document = document()?;
     let live: HtmlScriptElement = document.create_element("script").ok()?.dyn_into().ok()?;
     let attributes = gated.attributes();
@@ -135,11 +135,9 @@ fn activate_script(gated: &Element) -> Option<Element> {
         }
     }
     // The nonce attribute reads empty once parsed; the property keeps the value.
-    if let Some(html) = gated.dyn_ref::<web_sys::HtmlElement>() {
-        let nonce = html.nonce();
-        if !nonce.is_empty() {
-            live.set_nonce(&nonce);
-        }
+    let own = gated.dyn_ref::<web_sys::HtmlElement>().map(|html| html.nonce()).filter(|n| !n.is_empty());
+    if let Some(nonce) = own.as_deref().or(page_nonce) {
+        live.set_nonce(nonce);
     }
     if let Some(kind) = gated.get_attribute("data-type") {
         live.set_type(&kind);

@@ -100,7 +100,7 @@ fn gated_scripts_are_claimed_once_and_keep_their_attributes() {
     assert_eq!(claimed.len(), 1);
     assert!(api::claim_runnable().is_empty(), "claimed only once");
     assert_eq!(
-        api::activate(claimed[0].clone()),
+        api::activate(claimed[0].clone(), None),
         None,
         "inline scripts need no waiting"
     );

@@ -1,0 +1,168 @@
+// Faults: storage missing or throwing, the WebAssembly or the configuration failing
+// to load, hostile text in the configuration, API misuse. Assent fails closed: nothing
+// non-necessary runs, the page keeps working, the console says why.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launch, open, serve, settled } from './harness.mjs';
+import { gatedPage } from './pages.mjs';
+
+const banner = '[data-assent-ui="banner"]';
+const runs = (page) => page.evaluate(() => ({ inline: window.inlineRuns || 0, external: window.externalRuns || 0 }));
+
+async function withBrowser(initScript, body) {
+  const browser = await launch();
+  if (initScript) await browser.context.addInitScript(initScript);
+  try {
+    await body(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+describe('storage', () => {
+  const cases = {
+    'localStorage is null (Android WebView with DOM storage off)': () =>
+      Object.defineProperty(window, 'localStorage', { get: () => null }),
+    'localStorage throws on access (disabled, private mode)': () =>
+      Object.defineProperty(window, 'localStorage', { get: () => { throw new DOMException('denied', 'SecurityError'); } }),
+    'localStorage refuses writes (quota exceeded)': () => {
+      Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+    },
+  };
+  for (const [name, init] of Object.entries(cases)) {
+    it(`${name}: works for the page view from memory, says so once, still gates`, async () => {
+      await withBrowser(init, async (browser) => {
+        const server = await serve({ pages: { '/': gatedPage() } });
+        const page = await open(browser.context, server.url + '/');
+        assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+        await settled(page);
+        assert.deepEqual(await runs(page), { inline: 0, external: 0 }, 'gated before a choice');
+        await page.click(`${banner} [data-assent-action="accept-all"]`);
+        await page.waitForFunction(() => window.externalRuns === 1);
+        assert.equal(await page.evaluate(() => window.assent.get('analytics')), true, 'answered from memory');
+        await page.evaluate(() => window.assent.set({ marketing: true }));
+        const warnings = page.logs.filter((l) => l.startsWith('warning: assent:'));
+        assert.equal(warnings.length, 1, `one warning: ${warnings}`);
+        assert.match(warnings[0], /in memory for this page view/);
+        assert.ok(!page.logs.some((l) => l.startsWith('pageerror')), page.logs.join('\n'));
+        await page.close();
+        await server.close();
+      });
+    });
+  }
+});
+
+describe('loading', () => {
+  for (const missing of ['/assent/assent_runtime_bg.wasm', '/assent/assent.js']) {
+    it(`${missing} failing (404): gated elements stay inert, ready rejects, the page works`, async () => {
+      await withBrowser(null, async (browser) => {
+        const server = await serve({
+          pages: { '/': gatedPage({ body: '<button id="own" onclick="window.clicked = true">page</button>' }) },
+          handler: (req, res, url) => {
+            if (url.pathname !== missing) return false;
+            res.writeHead(404);
+            res.end();
+            return true;
+          },
+        });
+        // A valid record would otherwise be honoured: failures must not grant.
+        const page = await open(browser.context, server.url + '/');
+        if (missing.endsWith('.wasm')) {
+          const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => String(e)));
+          assert.notEqual(reason, 'ready');
+          assert.ok(page.logs.some((l) => l.includes('Nothing that needs consent will run')), page.logs.join('\n'));
+        } else {
+          await page.waitForTimeout(300);
+        }
+        assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+        assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+        await page.click('#own');
+        assert.equal(await page.evaluate(() => window.clicked), true, 'the page itself keeps working');
+        await page.close();
+        await server.close();
+      });
+    });
+  }
+});
+
+describe('hostile configuration text', () => {
+  it('HTML and script in every text field is shown as text and never runs', async () => {
+    const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
+    const payload = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+    const poison = (value) => {
+      if (Array.isArray(value)) return value.map(poison);
+      if (value && typeof value === 'object') {
+        if ('zh-CN' in value && 'en' in value) return { 'zh-CN': value['zh-CN'] + payload, en: value.en + payload };
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, poison(v)]));
+      }
+      return value;
+    };
+    const config = poison(small);
+    await withBrowser(null, async (browser) => {
+      const server = await serve({
+        pages: { '/': gatedPage({ config: '/poison.json' }) },
+        handler: (req, res, url) => {
+          if (url.pathname !== '/poison.json') return false;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(config));
+          return true;
+        },
+      });
+      const page = await open(browser.context, server.url + '/');
+      await page.click(`${banner} [data-assent-action="customise"]`);
+      await page.waitForSelector('[data-assent-ui="preferences"]');
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      await page.waitForTimeout(200);
+      assert.equal(await page.evaluate(() => window.pwned), undefined);
+      assert.equal(await page.locator('#assent-root img, #assent-root script').count(), 0, 'no element from text');
+      assert.ok((await page.textContent('[data-assent-ui="preferences"]')).includes('<script>window.pwned=2</script>'));
+      await page.close();
+      await server.close();
+    });
+  });
+});
+
+describe('API misuse', () => {
+  it('wrong ids and argument types: a clear message, no exception into the page, nothing granted', async () => {
+    await withBrowser(null, async (browser) => {
+      const server = await serve({ pages: { '/': gatedPage() } });
+      const page = await open(browser.context, server.url + '/');
+      await settled(page);
+      const outcome = await page.evaluate(async () => {
+        const results = [];
+        const attempt = async (name, call) => {
+          try {
+            const value = await call();
+            results.push(`${name}: resolved ${JSON.stringify(value ?? null)?.slice(0, 20)}`);
+          } catch (error) {
+            results.push(`${name}: rejected`);
+          }
+        };
+        await attempt('get(42)', () => window.assent.get(42));
+        await attempt('get(unknown)', () => window.assent.get('nope'));
+        await attempt('set(string)', () => window.assent.set('analytics'));
+        await attempt('set(non-boolean)', () => window.assent.set({ analytics: 'yes' }));
+        await attempt('set(third party)', () => window.assent.set({ 'stats-sdk': true }));
+        await attempt('set(necessary off)', () => window.assent.set({ necessary: false }));
+        await attempt('on(no function)', () => window.assent.on('change', 'x'));
+        return results;
+      });
+      assert.deepEqual(outcome, [
+        'get(42): resolved null',
+        'get(unknown): resolved null',
+        'set(string): rejected',
+        'set(non-boolean): rejected',
+        'set(third party): rejected',
+        'set(necessary off): rejected',
+        'on(no function): resolved null',
+      ]);
+      assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined, 'nothing granted');
+      assert.equal(await page.evaluate(() => localStorage.getItem('assent')), null, 'nothing written');
+      assert.ok(page.logs.filter((l) => l.startsWith('error: assent:')).length >= 5, page.logs.join('\n'));
+      assert.ok(!page.logs.some((l) => l.startsWith('pageerror')));
+      await page.close();
+      await server.close();
+    });
+  });
+});
