@@ -172,6 +172,8 @@ function loadUi() {
     uiLoading = (async () => {
       const [module] = await Promise.all([import('./assent_ui.js'), ensureCss()]);
       await module.default({ module_or_path: new URL('assent_ui_bg.wasm', base) });
+      document.addEventListener('keydown', onKeydown);
+      document.addEventListener('click', onUiClick, true);
       const host = document.createElement('div');
       host.id = 'assent-root';
       document.body.appendChild(host);
@@ -193,11 +195,107 @@ let wantedView = 'hidden';
 async function show(view) {
   if (!snapshot) return;
   wantedView = view;
+  if (view === 'preferences' && !dialog()) opener = document.activeElement;
   const module = await loadUi();
   if (wantedView !== view) return;
   module.show(view, snapshot);
+  if (view === 'preferences') focusWhenShown();
+  if (view === 'banner') keepFocusVisible();
   emit('show', { view, state: state() });
 }
+
+// Keyboard use of the preferences dialog: focus moves into it when it opens, Tab stays
+// inside it, Escape closes it, and focus returns to whatever opened it.
+let opener = null;
+const dialog = () => document.querySelector('[data-assent-ui="preferences"]');
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+function focusWhenShown(tries = 0) {
+  const shown = dialog();
+  if (shown) shown.focus();
+  else if (tries < 60) requestAnimationFrame(() => focusWhenShown(tries + 1));
+}
+
+function restoreFocus() {
+  const from = opener;
+  opener = null;
+  if (!from) return;
+  requestAnimationFrame(() => {
+    // The interface may have re-rendered the opener: find its successor by action.
+    const action = from.dataset?.assentAction;
+    const target = from.isConnected && from !== document.body ? from
+      : (action && document.querySelector(`[data-assent-action="${action}"]`))
+        || document.querySelector('[data-assent-ui="banner"] button, .assent-reopen');
+    target?.focus();
+  });
+}
+
+function onKeydown(event) {
+  const shown = dialog();
+  if (!shown) return;
+  if (event.key === 'Escape') {
+    event.preventDefault();
+    shown.querySelector('[data-assent-action="close"]')?.click();
+    restoreFocus();
+  } else if (event.key === 'Tab') {
+    const items = [...shown.querySelectorAll(FOCUSABLE)].filter((el) => el.checkVisibility());
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || active === shown)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !shown.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+}
+
+function onUiClick(event) {
+  const action = event.target instanceof Element && event.target.closest('#assent-root [data-assent-action]');
+  if (!action) return;
+  const name = action.dataset.assentAction;
+  if (name === 'customise') {
+    opener = action;
+    focusWhenShown();
+  } else if (action.closest('[data-assent-ui="preferences"]') && ['close', 'save', 'accept-all', 'reject-all'].includes(name)) {
+    restoreFocus();
+  }
+}
+
+// The banner covers the bottom of the viewport: scroll padding keeps the element that
+// has focus above it (WCAG 2.4.11). Set through the CSSOM, allowed under a strict CSP.
+let bannerSize = null;
+function keepFocusVisible(tries = 0) {
+  const banner = document.querySelector('[data-assent-ui="banner"]');
+  if (!banner) {
+    if (tries < 60) requestAnimationFrame(() => keepFocusVisible(tries + 1));
+    return;
+  }
+  bannerSize?.disconnect();
+  bannerSize = new ResizeObserver(() => {
+    const height = banner.isConnected ? banner.getBoundingClientRect().height : 0;
+    document.documentElement.style.setProperty('--assent-banner-height', `${Math.ceil(height)}px`);
+    if (!banner.isConnected) bannerSize.disconnect();
+  });
+  bannerSize.observe(banner);
+  if (!focusGuard) {
+    // Browsers skip scrolling for an element that is partly in view, even behind the
+    // banner: scroll it clear (block 'nearest' honours the scroll padding).
+    focusGuard = (event) => {
+      const shown = document.querySelector('[data-assent-ui="banner"]');
+      const target = event.target;
+      if (!shown || !(target instanceof Element) || shown.contains(target)) return;
+      if (target.getBoundingClientRect().bottom > shown.getBoundingClientRect().top) {
+        target.scrollIntoView({ block: 'nearest' });
+      }
+    };
+    document.addEventListener('focusin', focusGuard);
+  }
+}
+let focusGuard = null;
 
 function hide() {
   wantedView = 'hidden';

@@ -14,7 +14,8 @@ const gzip = (name) => sizes[name].gzip;
 // gzip bytes. Raise a budget only with a reason in the commit message.
 const BUDGETS = {
   'assent-stub.js': 1024,
-  'assent.js': 3 * 1024,
+  // 4 KB: the loader carries gating, cross-tab sync, Consent Mode and keyboard focus handling.
+  'assent.js': 4 * 1024,
   'assent_runtime.js': 5 * 1024,
   'assent_runtime_bg.wasm': 135 * 1024,
   'assent_ui_bg.wasm': 200 * 1024,

@@ -35,7 +35,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
     let lang = props.lang;
     html! {
         <div class="assent-overlay">
-            <div class="assent-dialog" data-assent-ui="preferences" role="dialog" aria-modal="true"
+            <div class="assent-dialog" data-assent-ui="preferences" role="dialog" aria-modal="true" tabindex="-1"
                 aria-labelledby="assent-preferences-title" lang={lang.tag()}>
                 <header class="assent-dialog__header">
                     <div>
