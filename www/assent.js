@@ -89,7 +89,7 @@ function runGated() {
     const runnable = runtime.claimRunnable();
     if (document.querySelector('.assent-placeholder')) ensureCss();
     for (const element of runnable) {
-      const live = runtime.activate(element, assent._cfg.nonce || null);
+      const live = runtime.activate(element, assent._nonce || null);
       if (live) {
         await new Promise((done) => {
           live.addEventListener('load', done, { once: true });
@@ -123,7 +123,7 @@ function follow(result) {
   if (result.changed.length === 0) return;
   const revoked = result.changed.filter((id) => before?.decisions[id] === true);
   emit('change', { changed: result.changed, revoked, state: state() });
-  if (revoked.length && assent._cfg.reload && ranFor(revoked)) {
+  if (revoked.length && assent._cfg.reloadOnWithdraw != null && ranFor(revoked)) {
     log('info', `consent to ${revoked.join(', ')} was withdrawn; reloading so tags that already ran stop`);
     location.reload();
   }

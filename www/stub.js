@@ -6,21 +6,20 @@
 (function (w, d) {
   var script = d.currentScript, data = script.dataset;
   var policyVersion = data.policyVersion, queue = [], has = Object.prototype.hasOwnProperty;
-  var methods = ['acceptAll', 'rejectAll', 'set', 'withdraw', 'show', 'showPreferences', 'hide', 'on', 'off', 'whenGranted'];
+  var methods = 'acceptAll rejectAll set withdraw show showPreferences hide on off whenGranted'.split(' ');
   function safe(n) { return typeof n == 'number' && Number.isSafeInteger(n) && n >= 0; }
   function text(s) { return typeof s == 'string' && s.trim() != ''; }
+  function object(o) { return o && typeof o == 'object' && !Array.isArray(o); }
   // The stored record if it counts, else null; never throws (storage may be null).
+  // The checks are those of docs/record-format.md, in its order.
   function record() {
     try {
       var stored = w.localStorage.getItem('assent'), r, k;
-      if (stored == null || stored.length > 65536 || !policyVersion) return null;
-      r = JSON.parse(stored);
-      if (!r || typeof r != 'object' || Array.isArray(r)) return null;
-      if (!safe(r.schema) || r.schema !== 1) return null;
-      if (r.policyVersion !== policyVersion || typeof r.consentId != 'string' || !r.consentId) return null;
-      if (!safe(r.createdAt) || !safe(r.updatedAt) || !safe(r.expiresAt)) return null;
-      if (!text(r.language) || ['banner', 'preferences', 'api', 'placeholder', 'native'].indexOf(r.method) < 0) return null;
-      if (!r.decisions || typeof r.decisions != 'object' || Array.isArray(r.decisions)) return null;
+      if (stored == null || stored.length > 65536 || !policyVersion || !object(r = JSON.parse(stored))) return null;
+      if (!(r.schema === 1 && r.policyVersion === policyVersion &&
+        typeof r.consentId == 'string' && r.consentId && safe(r.createdAt) && safe(r.updatedAt) && safe(r.expiresAt) &&
+        text(r.language) && ['banner', 'preferences', 'api', 'placeholder', 'native'].indexOf(r.method) >= 0 &&
+        object(r.decisions))) return null;
       for (k in r.decisions) if (has.call(r.decisions, k) && typeof r.decisions[k] != 'boolean') return null;
       return Date.now() < r.expiresAt ? r : null;
     } catch (e) {
@@ -29,15 +28,18 @@
   }
   var api = {
     _q: queue,
-    _cfg: { config: data.config, lang: data.lang, policyVersion: policyVersion, nonce: script.nonce, reload: data.reloadOnWithdraw != null },
+    // The loader tag's data-* attributes, and its nonce (the attribute reads empty).
+    _cfg: data, _nonce: script.nonce,
     get: function (id) {
       var r = record();
       return r && typeof id == 'string' && has.call(r.decisions, id) ? r.decisions[id] : undefined;
     },
     state: function () {
-      var r = record();
-      return r ? JSON.parse(JSON.stringify({ decisions: r.decisions, policyVersion: r.policyVersion, consentId: r.consentId,
-        createdAt: r.createdAt, updatedAt: r.updatedAt, expiresAt: r.expiresAt, method: r.method, language: r.language })) : undefined;
+      var r = record(), copy = {};
+      if (!r) return;
+      'decisions policyVersion consentId createdAt updatedAt expiresAt method language'.split(' ')
+        .forEach(function (k) { copy[k] = r[k]; });
+      return JSON.parse(JSON.stringify(copy));
     }
   };
   api.ready = new Promise(function (resolve, reject) { api._ready = [resolve, reject]; });
@@ -57,6 +59,13 @@
     (function () { layer.push(arguments); })('consent', 'default', defaults);
   }
   var loader = d.createElement('script');
+  // Browsers older than the supported floor (no ES modules or no WebAssembly) keep
+  // everything gated and say why.
+  if (!w.WebAssembly || !('noModule' in loader)) {
+    var old = 'assent: browser unsupported, all gated';
+    console.warn(old);
+    return api._ready[1](Error(old));
+  }
   loader.type = 'module';
   loader.src = (data.base || '/assent/') + 'assent.js';
   loader.nonce = script.nonce;

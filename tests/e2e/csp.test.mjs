@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, serve, snippetFor } from './harness.mjs';
 import { startServer, strictCsp } from '../../scripts/serve.mjs';
+import { stubHash } from '../../scripts/snippet.mjs';
 
 let browser;
 before(async () => {
@@ -58,4 +59,31 @@ ${snippetFor({ config: '/fixtures/small-config.json', policyVersion: 'test-1' })
     await page.close();
     await server.close();
   });
+
+  for (const [name, stub] of [
+    ['the inline stub allowed by its published sha256', () => snippetFor({ config: '/fixtures/small-config.json', policyVersion: 'test-1' })],
+    ['the stub as an external file', () => '<script src="/assent/assent-stub.js" data-base="/assent/" data-config="/fixtures/small-config.json" data-policy-version="test-1"></script>'],
+  ]) {
+    it(`${name}: no nonce needed, external gated scripts run`, async () => {
+      const html = `<!doctype html><html lang="en"><head>${stub()}</head><body>
+<script type="text/plain" data-assent="analytics" data-src="/tags/external.js"></script></body></html>`;
+      const server = await serve({
+        handler: (req, res, url) => {
+          if (url.pathname !== '/') return false;
+          res.writeHead(200, {
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy': `script-src 'self' 'wasm-unsafe-eval' ${stubHash()}; style-src 'self'`,
+          });
+          res.end(html);
+          return true;
+        },
+      });
+      const page = await open(browser.context, server.url + '/');
+      await page.click('[data-assent-ui="banner"] [data-assent-action="accept-all"]');
+      await page.waitForFunction(() => window.externalRuns === 1);
+      assert.deepEqual(await page.evaluate(() => window.violations), []);
+      await page.close();
+      await server.close();
+    });
+  }
 });

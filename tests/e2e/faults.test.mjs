@@ -86,6 +86,22 @@ describe('loading', () => {
   }
 });
 
+describe('a browser below the supported floor', () => {
+  it('without WebAssembly: the stub keeps everything gated, loads nothing, says why', async () => {
+    await withBrowser(() => { delete window.WebAssembly; }, async (browser) => {
+      const server = await serve({ pages: { '/': gatedPage() } });
+      const page = await open(browser.context, server.url + '/');
+      const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
+      assert.match(reason, /browser unsupported/);
+      assert.ok(page.logs.some((l) => l.startsWith('warning: assent: browser unsupported')));
+      assert.ok(!server.requests.some((r) => r.startsWith('/assent/')), 'no loader fetched');
+      assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+      await page.close();
+      await server.close();
+    });
+  });
+});
+
 describe('hostile configuration text', () => {
   it('HTML and script in every text field is shown as text and never runs', async () => {
     const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
