@@ -10,13 +10,17 @@ use crate::decision::ConsentState;
 
 /// The `gtag('consent', 'update', ...)` argument, or `None` when the configuration
 /// has no `consentMode`.
-pub fn signals(config: &Config, state: &ConsentState) -> Option<BTreeMap<&'static str, &'static str>> {
+pub fn signals(
+    config: &Config,
+    state: &ConsentState,
+) -> Option<BTreeMap<&'static str, &'static str>> {
     let mode = config.consent_mode()?;
     Some(
         mode.types()
             .into_iter()
             .map(|(name, needs)| {
-                let granted = needs.is_some_and(|ids| ids.iter().all(|id| state.get(id) == Some(true)));
+                let granted =
+                    needs.is_some_and(|ids| ids.iter().all(|id| state.get(id) == Some(true)));
                 (name, if granted { "granted" } else { "denied" })
             })
             .collect(),
@@ -35,7 +39,10 @@ mod tests {
     #[test]
     fn each_type_follows_all_its_purposes_and_unmapped_types_are_denied() {
         let mut config = small_config();
-        assert_eq!(signals(&config, &ConsentState::new(&config, None, false)), None);
+        assert_eq!(
+            signals(&config, &ConsentState::new(&config, None, false)),
+            None
+        );
         config.consent_mode = Some(ConsentMode {
             analytics_storage: Some(vec!["analytics".into()]),
             ad_storage: Some(vec!["analytics".into(), "marketing".into()]),
@@ -45,7 +52,13 @@ mod tests {
         let undecided = signals(&config, &ConsentState::new(&config, None, false)).unwrap();
         assert_eq!(undecided["analytics_storage"], "denied");
         assert_eq!(undecided["security_storage"], "granted");
-        let context = DecisionContext { now: 1, gpc: false, random: [0; 16], language: Lang::En, method: Method::Api };
+        let context = DecisionContext {
+            now: 1,
+            gpc: false,
+            random: [0; 16],
+            language: Lang::En,
+            method: Method::Api,
+        };
         let set = Choice::Set([("analytics".to_string(), true)].into());
         let record = apply_choice(&config, None, &set, context).unwrap();
         let after = signals(&config, &ConsentState::new(&config, Some(&record), false)).unwrap();

@@ -330,14 +330,28 @@ mod tests {
         let mut config = small_config();
         config.purposes[2].refused_by_gpc = true; // marketing
         let fresh = ConsentState::new(&config, None, true);
-        assert_eq!(fresh.get("marketing"), Some(false), "refused without asking");
+        assert_eq!(
+            fresh.get("marketing"),
+            Some(false),
+            "refused without asking"
+        );
         assert_eq!(fresh.get("analytics"), None, "others still asked");
-        assert_eq!(ConsentState::new(&config, None, false).get("marketing"), None, "no signal");
+        assert_eq!(
+            ConsentState::new(&config, None, false).get("marketing"),
+            None,
+            "no signal"
+        );
 
-        let gpc = DecisionContext { gpc: true, ..context(5) };
+        let gpc = DecisionContext {
+            gpc: true,
+            ..context(5)
+        };
         let accepted = apply_choice(&config, None, &Choice::AcceptAll, gpc).unwrap();
         assert!(accepted.gpc, "the record notes the signal");
-        assert_eq!(accepted.decisions["marketing"], false, "accept all does not override it");
+        assert_eq!(
+            accepted.decisions["marketing"], false,
+            "accept all does not override it"
+        );
         assert_eq!(accepted.decisions["analytics"], true);
         let explicit = Choice::Set([("marketing".to_string(), true)].into());
         let granted = apply_choice(&config, Some(&accepted), &explicit, gpc).unwrap();

@@ -70,11 +70,20 @@ impl GateExpression {
                 ConsentSubject::Purpose(i) => vec![&config.purposes()[i]],
                 ConsentSubject::ThirdParty(i) => {
                     let third_party = &config.third_parties()[i];
-                    allowance.third_parties.push(third_party.name.get(lang).to_string());
-                    third_party.purposes.iter().filter_map(|id| config.purpose(id)).collect()
+                    allowance
+                        .third_parties
+                        .push(third_party.name.get(lang).to_string());
+                    third_party
+                        .purposes
+                        .iter()
+                        .filter_map(|id| config.purpose(id))
+                        .collect()
                 }
             };
-            for purpose in purposes.into_iter().filter(|p| !p.legal_basis.is_always_granted()) {
+            for purpose in purposes
+                .into_iter()
+                .filter(|p| !p.legal_basis.is_always_granted())
+            {
                 if !allowance.grants.contains(&purpose.id) {
                     allowance.grants.push(purpose.id.clone());
                     allowance.purposes.push(purpose.name.get(lang).to_string());
@@ -104,14 +113,28 @@ mod allowance_tests {
     #[test]
     fn names_the_third_party_and_grants_its_consent_purposes() {
         let config = small_config();
-        let allowance = GateExpression::parse("ad-sdk").allowance(&config, Lang::En).unwrap();
+        let allowance = GateExpression::parse("ad-sdk")
+            .allowance(&config, Lang::En)
+            .unwrap();
         assert_eq!(allowance.third_parties, ["Ad SDK"]);
         assert_eq!(allowance.purposes, ["Analytics", "Marketing"]);
         assert_eq!(allowance.grants, ["analytics", "marketing"]);
-        let zh = GateExpression::parse("analytics necessary").allowance(&config, Lang::ZhCn).unwrap();
-        assert_eq!(zh.purposes, ["统计分析"], "always-granted purposes need no allowing");
-        assert_eq!(GateExpression::parse("!analytics").allowance(&config, Lang::En), None);
-        assert_eq!(GateExpression::parse("nope").allowance(&config, Lang::En), None);
+        let zh = GateExpression::parse("analytics necessary")
+            .allowance(&config, Lang::ZhCn)
+            .unwrap();
+        assert_eq!(
+            zh.purposes,
+            ["统计分析"],
+            "always-granted purposes need no allowing"
+        );
+        assert_eq!(
+            GateExpression::parse("!analytics").allowance(&config, Lang::En),
+            None
+        );
+        assert_eq!(
+            GateExpression::parse("nope").allowance(&config, Lang::En),
+            None
+        );
     }
 }
 

@@ -165,7 +165,11 @@ pub fn purpose_summary(lang: Lang, data_items: usize, third_parties: usize) -> S
         Lang::ZhCn => format!("详情：{data_items} 项个人信息，{third_parties} 个第三方"),
         Lang::En => {
             let items = if data_items == 1 { "item" } else { "items" };
-            let parties = if third_parties == 1 { "third party" } else { "third parties" };
+            let parties = if third_parties == 1 {
+                "third party"
+            } else {
+                "third parties"
+            };
             format!("Details: {data_items} data {items}, {third_parties} {parties}")
         }
     }
@@ -179,7 +183,10 @@ pub fn placeholder_text(lang: Lang, third_parties: &[String], purposes: &[String
             if third_parties.is_empty() {
                 format!("此内容需要您同意“{purposes}”后才会加载。")
             } else {
-                format!("此内容由{}提供，需要您同意“{purposes}”后才会加载。", third_parties.join("、"))
+                format!(
+                    "此内容由{}提供，需要您同意“{purposes}”后才会加载。",
+                    third_parties.join("、")
+                )
             }
         }
         Lang::En => {

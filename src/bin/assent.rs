@@ -1,6 +1,7 @@
 //! `assent check CONFIG.json`: validates a configuration before a site deploys it and
 //! prints every problem with its JSON path. Exits 0 when valid, 1 when not, 2 on
 //! usage or I/O errors. Uses only the core; it shares the browser's parser exactly.
+//! `assent schema`: prints the configuration's JSON Schema (docs/config.schema.json).
 
 use std::process::ExitCode;
 
@@ -8,8 +9,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [command, path] if command == "check" => check(path),
+        [command] if command == "schema" => {
+            println!("{}", assent::config::json_schema());
+            ExitCode::SUCCESS
+        }
         _ => {
-            eprintln!("usage: assent check CONFIG.json");
+            eprintln!("usage: assent check CONFIG.json | assent schema");
             ExitCode::from(2)
         }
     }

@@ -18,6 +18,13 @@ use serde_json::{Map, Value};
 
 pub use model::*;
 
+/// The JSON Schema of the configuration file, pretty-printed, for editors.
+#[cfg(feature = "schema")]
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(model::ConfigFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
 /// Configurations larger than this are refused before parsing: the seed
 /// configuration is about a tenth of it, and a consent manager must not stall a page.
 pub const MAX_CONFIG_BYTES: usize = 2 * 1024 * 1024;
@@ -279,22 +286,24 @@ fn error(path: impl Into<String>, problem: Problem) -> ConfigError {
 
 /// Reads the top-level object field by field and list element by list element, so one
 /// bad element does not hide the problems of the others.
+/// The top-level fields of a configuration.
+pub const TOP_LEVEL_FIELDS: [&str; 11] = [
+    "assentConfig",
+    "recordExpiryDays",
+    "consentMode",
+    "policy",
+    "purposes",
+    "dataItems",
+    "thirdParties",
+    "features",
+    "permissions",
+    "dataSources",
+    "storage",
+];
+
 fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Config> {
-    const KNOWN: [&str; 11] = [
-        "assentConfig",
-        "recordExpiryDays",
-        "consentMode",
-        "policy",
-        "purposes",
-        "dataItems",
-        "thirdParties",
-        "features",
-        "permissions",
-        "dataSources",
-        "storage",
-    ];
     for key in root.keys() {
-        if !KNOWN.contains(&key.as_str()) {
+        if !TOP_LEVEL_FIELDS.contains(&key.as_str()) {
             errors.push(error(
                 format!("$.{key}"),
                 Problem::Shape(format!("unknown field `{key}`")),

@@ -12,6 +12,7 @@ use crate::language::Lang;
 
 /// A text in both of Assent's languages; both are required and non-empty.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     #[serde(rename = "zh-CN")]
@@ -29,6 +30,7 @@ impl Text {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum LegalBasis {
     /// Granted only by the user; refused until then.
@@ -47,6 +49,7 @@ impl LegalBasis {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Policy {
     pub id: String,
@@ -74,6 +77,7 @@ pub struct Policy {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Party {
     pub name: Text,
@@ -88,6 +92,7 @@ pub struct Party {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Links {
     pub policy: String,
@@ -127,6 +132,7 @@ impl Links {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RightKind {
     Access,
@@ -141,6 +147,7 @@ pub enum RightKind {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Right {
     pub id: RightKind,
@@ -151,6 +158,7 @@ pub struct Right {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Purpose {
     pub id: String,
@@ -171,6 +179,7 @@ pub struct Purpose {
 /// Google Consent Mode v2: which purposes each consent type needs (all of them
 /// granted means `granted`). A type left out stays `denied`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConsentMode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,13 +207,17 @@ impl ConsentMode {
             ("ad_user_data", self.ad_user_data.as_ref()),
             ("ad_personalization", self.ad_personalization.as_ref()),
             ("functionality_storage", self.functionality_storage.as_ref()),
-            ("personalization_storage", self.personalization_storage.as_ref()),
+            (
+                "personalization_storage",
+                self.personalization_storage.as_ref(),
+            ),
             ("security_storage", self.security_storage.as_ref()),
         ]
     }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DataItem {
     pub id: String,
@@ -215,6 +228,7 @@ pub struct DataItem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SharingType {
     EmbeddedSdk,
@@ -227,6 +241,7 @@ pub enum SharingType {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Document {
     SharingStatement,
@@ -234,6 +249,7 @@ pub enum Document {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Citation {
     pub document: Document,
@@ -241,6 +257,7 @@ pub struct Citation {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ThirdParty {
     pub id: String,
@@ -268,6 +285,7 @@ pub struct ThirdParty {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Feature {
     pub id: String,
@@ -280,6 +298,7 @@ pub struct Feature {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Platform {
     Android,
@@ -288,6 +307,7 @@ pub enum Platform {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Permission {
     pub id: String,
@@ -301,6 +321,7 @@ pub struct Permission {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DataSource {
     pub id: String,
@@ -313,6 +334,7 @@ pub struct DataSource {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum StorageKind {
     Cookie,
@@ -323,6 +345,7 @@ pub enum StorageKind {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct StorageItem {
     pub id: String,
@@ -337,4 +360,31 @@ pub struct StorageItem {
     pub link: Option<String>,
     #[serde(default)]
     pub keys: Vec<String>,
+}
+
+// The whole file, for the JSON Schema only: the parser reads the top level field by
+// field (`config::read_root`) so one bad section does not hide the others.
+// `tests/config.rs` checks that both list the same fields.
+/// An Assent configuration (format 1): the disclosures a site shows and the purposes
+/// its users decide on. Reference: docs/config-format.md.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ConfigFile {
+    /// The configuration format version: 1.
+    #[schemars(range(min = 1, max = 1))]
+    pub assent_config: u8,
+    /// After this many days the user is asked again (default 182).
+    #[schemars(range(min = 1, max = 3650))]
+    pub record_expiry_days: Option<u32>,
+    pub consent_mode: Option<ConsentMode>,
+    pub policy: Policy,
+    pub purposes: Vec<Purpose>,
+    pub data_items: Vec<DataItem>,
+    pub third_parties: Vec<ThirdParty>,
+    pub features: Option<Vec<Feature>>,
+    pub permissions: Option<Vec<Permission>>,
+    pub data_sources: Option<Vec<DataSource>>,
+    pub storage: Option<Vec<StorageItem>>,
 }

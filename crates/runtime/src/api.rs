@@ -120,7 +120,10 @@ pub fn decide(kind: &str, set: JsValue, method: &str, now: f64) -> Result<JsValu
 pub fn sync(now: f64) -> Result<JsValue, JsError> {
     session::with(|s| {
         let changed = s.sync(now.max(0.0) as u64);
-        to_js(&Decided { changed, snapshot: s.snapshot() })
+        to_js(&Decided {
+            changed,
+            snapshot: s.snapshot(),
+        })
     })
     .ok_or_else(not_started)
 }

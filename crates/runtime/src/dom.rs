@@ -26,9 +26,19 @@ const STATE_ATTRIBUTE: &str = "data-assent-state";
 /// Marks a gated element that already has its placeholder.
 const PLACEHOLDER_SHOWN: &str = "data-assent-placeholder-shown";
 /// Attributes that describe the gating itself and are not copied to a live script.
-const GATING_ATTRIBUTES: [&str; 5] = ["type", "data-src", "data-type", STATE_ATTRIBUTE, PLACEHOLDER_SHOWN];
+const GATING_ATTRIBUTES: [&str; 5] = [
+    "type",
+    "data-src",
+    "data-type",
+    STATE_ATTRIBUTE,
+    PLACEHOLDER_SHOWN,
+];
 /// Deferred URL attributes of non-script elements, and where each goes.
-const DEFERRED_URLS: [(&str, &str); 3] = [("data-src", "src"), ("data-srcset", "srcset"), ("data-href", "href")];
+const DEFERRED_URLS: [(&str, &str); 3] = [
+    ("data-src", "src"),
+    ("data-srcset", "srcset"),
+    ("data-href", "href"),
+];
 
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
@@ -53,11 +63,14 @@ pub fn claim_runnable(state: &ConsentState, config: &Config, lang: Lang) -> Vec<
         if is_script(&element) && element.get_attribute("type").as_deref() != Some("text/plain") {
             continue;
         }
-        let expression = GateExpression::parse(&element.get_attribute("data-assent").unwrap_or_default());
+        let expression =
+            GateExpression::parse(&element.get_attribute("data-assent").unwrap_or_default());
         if expression.allows(state) {
             let _ = element.set_attribute(STATE_ATTRIBUTE, "claimed");
             runnable.push(element);
-        } else if element.tag_name().eq_ignore_ascii_case("iframe") && !element.has_attribute(PLACEHOLDER_SHOWN) {
+        } else if element.tag_name().eq_ignore_ascii_case("iframe")
+            && !element.has_attribute(PLACEHOLDER_SHOWN)
+        {
             show_placeholder(&element, &expression, config, lang);
         }
     }
@@ -76,18 +89,29 @@ fn show_placeholder(element: &Element, expression: &GateExpression, config: &Con
     let build = || -> Option<Element> {
         let placeholder = document.create_element("div").ok()?;
         placeholder.set_class_name("assent-placeholder");
-        placeholder.set_attribute("data-assent-placeholder", &allowance.grants.join(" ")).ok()?;
+        placeholder
+            .set_attribute("data-assent-placeholder", &allowance.grants.join(" "))
+            .ok()?;
         placeholder.set_attribute("lang", lang.tag()).ok()?;
         let text = document.create_element("p").ok()?;
-        text.set_text_content(Some(&placeholder_text(lang, &allowance.third_parties, &allowance.purposes)));
+        text.set_text_content(Some(&placeholder_text(
+            lang,
+            &allowance.third_parties,
+            &allowance.purposes,
+        )));
         let button = document.create_element("button").ok()?;
         button.set_attribute("type", "button").ok()?;
         button.set_attribute("data-assent-action", "allow").ok()?;
-        button.set_attribute("data-assent-allow", &allowance.grants.join(" ")).ok()?;
+        button
+            .set_attribute("data-assent-allow", &allowance.grants.join(" "))
+            .ok()?;
         button.set_text_content(Some(placeholder_allow(lang)));
         placeholder.append_child(&text).ok()?;
         placeholder.append_child(&button).ok()?;
-        element.parent_node()?.insert_before(&placeholder, Some(element)).ok()?;
+        element
+            .parent_node()?
+            .insert_before(&placeholder, Some(element))
+            .ok()?;
         Some(placeholder)
     };
     if build().is_some() {
@@ -135,7 +159,10 @@ fn activate_script(gated: &Element, page_nonce: Option<&str>) -> Option<Element>
         }
     }
     // The nonce attribute reads empty once parsed; the property keeps the value.
-    let own = gated.dyn_ref::<web_sys::HtmlElement>().map(|html| html.nonce()).filter(|n| !n.is_empty());
+    let own = gated
+        .dyn_ref::<web_sys::HtmlElement>()
+        .map(|html| html.nonce())
+        .filter(|n| !n.is_empty());
     if let Some(nonce) = own.as_deref().or(page_nonce) {
         live.set_nonce(nonce);
     }
@@ -150,7 +177,9 @@ fn activate_script(gated: &Element, page_nonce: Option<&str>) -> Option<Element>
             live.set_async(false);
             live.set_src(src);
         }
-        None => live.set_text(&gated.text_content().unwrap_or_default()).ok()?,
+        None => live
+            .set_text(&gated.text_content().unwrap_or_default())
+            .ok()?,
     }
     gated.parent_node()?.replace_child(&live, gated).ok()?;
     external.map(|_| live.into())

@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use assent::consent_mode;
 use assent::decision::{apply_choice, Choice, ChoiceError, ConsentState, DecisionContext};
 use assent::record::{self, Method, Record, RecordRejection};
-use assent::consent_mode;
 use assent::ui_text::ui_text;
 use assent::{Config, Lang};
 use serde::Serialize;
@@ -105,7 +105,11 @@ impl Session {
                 .map(|r| r.to_string()),
             reopen_label: ui_text(self.language).reopen,
             gpc_honoured: self.gpc
-                && self.config.purposes().iter().any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false)),
+                && self
+                    .config
+                    .purposes()
+                    .iter()
+                    .any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false)),
             consent_mode: consent_mode::signals(&self.config, &self.state),
         }
     }
