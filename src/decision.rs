@@ -203,6 +203,27 @@ pub fn apply_choice(
     })
 }
 
+/// The cookie and storage key names or `*`-patterns the configuration lists for
+/// what was withdrawn: storage items serving a revoked purpose or third party. The
+/// shell deletes them; Assent's own record key is never among them.
+pub fn storage_keys_to_clear(config: &Config, revoked: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = config
+        .storage()
+        .iter()
+        .filter(|item| {
+            item.purposes
+                .iter()
+                .chain(&item.third_parties)
+                .any(|id| revoked.contains(id))
+        })
+        .flat_map(|item| item.keys.iter().cloned())
+        .filter(|key| key != crate::record::STORAGE_KEY)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +381,40 @@ mod tests {
             Some(true),
             "an explicit grant overrides the signal"
         );
+    }
+
+    #[test]
+    fn withdrawal_clears_the_keys_listed_for_what_was_revoked() {
+        let mut config = small_config();
+        let item = |id: &str, purposes: &[&str], keys: &[&str]| crate::config::StorageItem {
+            id: id.into(),
+            kind: crate::config::StorageKind::Cookie,
+            name: crate::config::Text {
+                zh_cn: "x".into(),
+                en: "x".into(),
+            },
+            description: crate::config::Text {
+                zh_cn: "x".into(),
+                en: "x".into(),
+            },
+            purposes: purposes.iter().map(|s| s.to_string()).collect(),
+            third_parties: Vec::new(),
+            link: None,
+            keys: keys.iter().map(|s| s.to_string()).collect(),
+        };
+        config.storage = vec![
+            item("stats", &["analytics"], &["_stats*", "_sid"]),
+            item("ads", &["marketing"], &["_ad"]),
+            item("own", &["analytics"], &["assent"]),
+        ];
+        assert_eq!(
+            storage_keys_to_clear(&config, &["analytics".into()]),
+            ["_sid", "_stats*"]
+        );
+        assert_eq!(
+            storage_keys_to_clear(&config, &["marketing".into(), "analytics".into()]),
+            ["_ad", "_sid", "_stats*"]
+        );
+        assert!(storage_keys_to_clear(&config, &[]).is_empty());
     }
 }

@@ -122,11 +122,38 @@ function follow(result) {
   sendConsentMode('update');
   if (result.changed.length === 0) return;
   const revoked = result.changed.filter((id) => before?.decisions[id] === true);
+  if (revoked.length) clearStorage(runtime.storageKeysToClear(revoked));
   emit('change', { changed: result.changed, revoked, state: state() });
   if (revoked.length && assent._cfg.reloadOnWithdraw != null && ranFor(revoked)) {
     log('info', `consent to ${revoked.join(', ')} was withdrawn; reloading so tags that already ran stop`);
     location.reload();
   }
+}
+
+/** Deletes the cookies (on this host and each parent domain) and the localStorage
+ * and sessionStorage keys that match `patterns` (`*` matches any run of characters).
+ * Processing already done stays valid; this stops what the browser still holds. */
+function clearStorage(patterns) {
+  if (!patterns.length) return;
+  const escape = (p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const matches = new RegExp(`^(?:${patterns.map(escape).join('|')})$`);
+  const host = location.hostname.split('.');
+  const domains = [''];
+  for (let i = 0; i < host.length - 1; i++) domains.push(`; domain=.${host.slice(i).join('.')}`);
+  for (const pair of document.cookie ? document.cookie.split('; ') : []) {
+    const name = pair.split('=')[0];
+    if (!matches.test(name)) continue;
+    for (const domain of domains) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/${domain}`;
+  }
+  for (const store of ['localStorage', 'sessionStorage']) {
+    try {
+      const area = window[store];
+      for (const key of Object.keys(area)) if (key !== 'assent' && matches.test(key)) area.removeItem(key);
+    } catch {
+      // Storage unavailable: nothing to clear there.
+    }
+  }
+  log('info', `withdrawal cleared storage matching ${patterns.join(', ')}`);
 }
 
 /** Whether a gated element that already ran needed one of `ids`. */

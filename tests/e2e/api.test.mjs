@@ -13,6 +13,10 @@ const ecosystem = {
   ...small,
   consentMode: { analytics_storage: ['analytics'], ad_storage: ['marketing'], security_storage: ['necessary'] },
   purposes: small.purposes.map((p) => (p.id === 'marketing' ? { ...p, refusedByGpc: true } : p)),
+  storage: [{
+    id: 'stats-cookies', kind: 'cookie', name: { 'zh-CN': '统计 Cookie', en: 'Statistics cookies' },
+    description: { 'zh-CN': '统计访问', en: 'Count visits' }, purposes: ['analytics'], keys: ['_stats*', '_sid'],
+  }],
 };
 
 function page({ head = '', body = '', attributes = '' } = {}) {
@@ -240,6 +244,32 @@ describe('withdrawal', () => {
     assert.equal(await reloading.evaluate(() => window.ran), undefined, 'reloaded: the tag no longer runs');
     assert.equal(await reloading.evaluate(() => window.assent.get('analytics')), false);
     await reloading.close();
+    await server.close();
+  });
+
+  it('clears the cookies and storage keys the configuration lists for what was withdrawn', async () => {
+    const server = await site({ '/': page() });
+    const tab = await open(browser.context, server.url + '/');
+    await settled(tab);
+    await tab.evaluate(() => window.assent.acceptAll());
+    await tab.evaluate(() => {
+      document.cookie = '_stats_a=1; path=/';
+      document.cookie = '_sid=2; path=/';
+      document.cookie = 'keep=3; path=/';
+      localStorage.setItem('_stats_x', '1');
+      localStorage.setItem('other', '1');
+      sessionStorage.setItem('_sid', '1');
+    });
+    await tab.evaluate(() => window.assent.set({ marketing: false }));
+    assert.match(await tab.evaluate(() => document.cookie), /_stats_a=1/, 'marketing lists no keys: nothing cleared');
+    await tab.evaluate(() => window.assent.withdraw());
+    const left = await tab.evaluate(() => ({
+      cookies: document.cookie.split('; ').sort(),
+      local: Object.keys(localStorage).sort(),
+      session: Object.keys(sessionStorage),
+    }));
+    assert.deepEqual(left, { cookies: ['keep=3'], local: ['assent', 'other'], session: [] });
+    await tab.close();
     await server.close();
   });
 });

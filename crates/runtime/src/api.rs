@@ -128,6 +128,14 @@ pub fn sync(now: f64) -> Result<JsValue, JsError> {
     .ok_or_else(not_started)
 }
 
+/// The cookie and storage keys (names or `*`-patterns) the configuration lists for
+/// the revoked ids; the loader deletes them on withdrawal.
+#[wasm_bindgen(js_name = storageKeysToClear)]
+pub fn storage_keys_to_clear(revoked: Vec<String>) -> Vec<String> {
+    session::with(|s| assent::decision::storage_keys_to_clear(&s.config, &revoked))
+        .unwrap_or_default()
+}
+
 /// Switches the interface language and remembers the switch.
 #[wasm_bindgen(js_name = setLanguage)]
 pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
