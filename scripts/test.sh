@@ -21,3 +21,6 @@ node scripts/snippet.mjs --check
 
 echo "== end-to-end tests (headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/
+
+echo "== benchmark, one run (proves it works; times are not asserted)"
+node bench/run.mjs --runs 1
