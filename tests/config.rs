@@ -50,6 +50,10 @@ fn every_validation_error_kind_is_reported_with_its_path() {
         let name = case["name"].as_str().unwrap();
         let text = match case["text"].as_str() {
             Some(size) if size.starts_with("SIZE:") => " ".repeat(size[5..].parse().unwrap()),
+            Some(nest) if nest.starts_with("NEST:") => {
+                let depth: usize = nest[5..].parse().unwrap();
+                format!("{}{}", "[".repeat(depth), "]".repeat(depth))
+            }
             Some(text) => text.to_string(),
             None => patched(&base, case["patch"].as_array().unwrap()),
         };
