@@ -118,10 +118,10 @@ async function firstVisit(name) {
 }
 
 async function returnVisit(name, state) {
-  // One load warms the HTTP cache; the next is measured.
-  const warm = await visit(name, state);
-  await warm.context.close();
+  // One load warms the context's HTTP cache; the reload is measured.
   const { context, page } = await visit(name, state);
+  await page.waitForFunction(() => window.__gatedRanAt !== undefined, null, { timeout: 10000 });
+  await page.reload({ waitUntil: 'load' });
   await page.waitForFunction(() => window.__gatedRanAt !== undefined && window.__queryableAt != null, null, { timeout: 10000 });
   const measured = await page.evaluate(() => ({ queryable: window.__queryableAt, gatedRan: window.__gatedRanAt, bannerShown: window.__bannerAt !== undefined }));
   await context.close();
