@@ -58,6 +58,10 @@ describe('the seed disclosures', () => {
       await page.waitForSelector(prefs);
       assert.equal(await page.getAttribute(prefs, 'lang'), lang);
       assert.deepEqual(await missingOnScreen(page, lang), []);
+      // A purpose named after its legal basis does not repeat it as a badge.
+      const necessary = seed.purposes.find((p) => p.id === 'necessary').name[lang];
+      const head = await page.innerText(`${prefs} [data-assent-purpose-section="necessary"] .assent-purpose__head`);
+      assert.equal(head.split(necessary).length - 1, 1, head);
       // Sensitive data is visibly marked; the dialog does not scroll sideways.
       const marks = await page.locator(`${prefs} .assent-sensitive`).count();
       assert.ok(marks > 10, `${marks} sensitive marks`);

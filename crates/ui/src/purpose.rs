@@ -46,7 +46,10 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
             <div class="assent-purpose__head">
                 <div>
                     <h3 id={name_id.clone()} class="assent-purpose__name">{ purpose.name.get(lang) }</h3>
-                    <span class="assent-badge">{ labels::legal_basis(purpose.legal_basis, lang) }</span>
+                    // The seed names its necessary purpose after its legal basis: say it once.
+                    if labels::legal_basis(purpose.legal_basis, lang) != purpose.name.get(lang) {
+                        <span class="assent-badge">{ labels::legal_basis(purpose.legal_basis, lang) }</span>
+                    }
                 </div>
                 if locked {
                     <label class="assent-switch assent-switch--locked">
