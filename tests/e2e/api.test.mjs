@@ -173,6 +173,33 @@ describe('across tabs', () => {
   });
 });
 
+describe('two tabs deciding at the same moment', () => {
+  it('end on one consistent record, which both show', async () => {
+    const server = await site({ '/': page() });
+    const first = await open(browser.context, server.url + '/');
+    const second = await open(browser.context, server.url + '/');
+    await settled(first);
+    await settled(second);
+    await Promise.all([
+      first.evaluate(() => window.assent.acceptAll()),
+      second.evaluate(() => window.assent.rejectAll()),
+    ]);
+    const stored = () => first.evaluate(() => JSON.parse(localStorage.getItem('assent')).decisions.analytics);
+    const shown = (tab) => tab.evaluate(() => window.assent.get('analytics'));
+    for (let i = 0; i < 50 && !((await shown(first)) === (await stored()) && (await shown(second)) === (await stored())); i++) {
+      await first.waitForTimeout(20);
+    }
+    const final = await stored();
+    assert.equal(await shown(first), final);
+    assert.equal(await shown(second), final);
+    assert.equal(await first.evaluate(() => window.assent.state().consentId),
+      await second.evaluate(() => window.assent.state().consentId));
+    await first.close();
+    await second.close();
+    await server.close();
+  });
+});
+
 describe('Google Consent Mode v2', () => {
   it('dataLayer holds the default before any tag, and an update after load and each decision', async () => {
     const head = `<script>window.dataLayer = window.dataLayer || []; window.dataLayer.push({ event: 'first-tag' });</script>`;
