@@ -11,6 +11,7 @@ pub mod consent_mode;
 pub mod decision;
 pub mod gate;
 pub mod language;
+pub mod receipt;
 pub mod record;
 pub mod ui_text;
 

@@ -53,6 +53,10 @@ export interface Assent {
   set(choices: Record<string, boolean>): Promise<AssentState>;
   /** Withdraws every consent (as rejectAll, recorded as a withdrawal by the API). */
   withdraw(): Promise<AssentState>;
+  /** A self-contained JSON receipt of the current consent (ISO/IEC TS 27560 /
+   * Kantara fields: controller, policy link and version, purposes with their data and
+   * recipients, timestamps, consent id, method); undefined before any decision. */
+  receipt(): Promise<Record<string, unknown> | undefined>;
   show(): Promise<void>;
   showPreferences(): Promise<void>;
   hide(): void;

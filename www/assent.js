@@ -421,6 +421,7 @@ async function boot() {
     rejectAll: () => apiWrite('reject-all'),
     set: (choices) => apiWrite('set', choices),
     withdraw: () => apiWrite('reject-all'),
+    receipt: () => Promise.resolve(runtime.receipt()),
     show: () => show('banner'),
     showPreferences: () => show('preferences'),
     hide,

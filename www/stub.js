@@ -6,7 +6,7 @@
 (function (w, d) {
   var script = d.currentScript, data = script.dataset;
   var policyVersion = data.policyVersion, queue = [], has = Object.prototype.hasOwnProperty;
-  var methods = 'acceptAll rejectAll set withdraw show showPreferences hide on off whenGranted'.split(' ');
+  var methods = 'acceptAll rejectAll set withdraw show showPreferences hide on off whenGranted receipt'.split(' ');
   function safe(n) { return typeof n == 'number' && Number.isSafeInteger(n) && n >= 0; }
   function text(s) { return typeof s == 'string' && s.trim() != ''; }
   function object(o) { return o && typeof o == 'object' && !Array.isArray(o); }
@@ -62,7 +62,7 @@
   // Browsers older than the supported floor (no ES modules or no WebAssembly) keep
   // everything gated and say why.
   if (!w.WebAssembly || !('noModule' in loader)) {
-    var old = 'assent: browser unsupported, all gated';
+    var old = 'assent: browser unsupported';
     console.warn(old);
     return api._ready[1](Error(old));
   }

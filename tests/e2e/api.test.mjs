@@ -66,6 +66,25 @@ describe('subscribers', () => {
   });
 });
 
+describe('the consent receipt', () => {
+  it('is undefined before a decision and then names the consent, controller, policy and purposes', async () => {
+    const server = await site({ '/': page({ head: '<script>window.early = window.assent.receipt();</script>' }) });
+    const tab = await open(browser.context, server.url + '/');
+    await settled(tab);
+    assert.equal(await tab.evaluate(() => window.early.then((r) => r === undefined)), true, 'queued before load');
+    await tab.evaluate(() => window.assent.set({ analytics: true }));
+    const receipt = await tab.evaluate(() => window.assent.receipt());
+    const state = await tab.evaluate(() => window.assent.state());
+    assert.equal(receipt.consentId, state.consentId);
+    assert.equal(receipt.collectionMethod, 'api');
+    assert.equal(receipt.controller.name, 'Test Ltd');
+    assert.equal(receipt.policy.version, 'test-1');
+    assert.deepEqual(receipt.purposes.map((p) => [p.id, p.granted]), [['necessary', true], ['analytics', true], ['marketing', false]]);
+    await tab.close();
+    await server.close();
+  });
+});
+
 describe('gated elements', () => {
   it('iframe: a placeholder names the third party and purposes; allow loads it', async () => {
     const body = '<iframe data-assent="ad-sdk" data-src="/tags/frame.html" title="Ad"></iframe>';

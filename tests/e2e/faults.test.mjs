@@ -93,7 +93,7 @@ describe('a browser below the supported floor', () => {
       const page = await open(browser.context, server.url + '/');
       const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
       assert.match(reason, /browser unsupported/);
-      assert.ok(page.logs.some((l) => l.startsWith('warning: assent: browser unsupported')));
+      assert.ok(page.logs.some((l) => l.startsWith('warning: assent: browser unsupported')), page.logs.join('\n'));
       assert.ok(!server.requests.some((r) => r.startsWith('/assent/')), 'no loader fetched');
       assert.deepEqual(await runs(page), { inline: 0, external: 0 });
       await page.close();

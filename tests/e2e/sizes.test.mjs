@@ -17,7 +17,8 @@ const BUDGETS = {
   // 4 KB: the loader carries gating, cross-tab sync, Consent Mode and keyboard focus handling.
   'assent.js': 4 * 1024,
   'assent_runtime.js': 5 * 1024,
-  'assent_runtime_bg.wasm': 135 * 1024,
+  // 142 KB: the consent receipt (serde_json) joined the runtime; shrinking the runtime is issue 7's.
+  'assent_runtime_bg.wasm': 142 * 1024,
   'assent_ui_bg.wasm': 200 * 1024,
   'assent.css': 3 * 1024,
 };

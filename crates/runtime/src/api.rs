@@ -136,6 +136,19 @@ pub fn storage_keys_to_clear(revoked: Vec<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The consent receipt of the current decision (`assent::receipt`), or `undefined`
+/// before any decision.
+#[wasm_bindgen]
+pub fn receipt() -> JsValue {
+    session::with(|s| {
+        s.record
+            .as_ref()
+            .map(|r| to_js(&assent::receipt::receipt(&s.config, r)))
+    })
+    .flatten()
+    .unwrap_or(JsValue::UNDEFINED)
+}
+
 /// Switches the interface language and remembers the switch.
 #[wasm_bindgen(js_name = setLanguage)]
 pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
