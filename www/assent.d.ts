@@ -51,7 +51,8 @@ export interface Assent {
   rejectAll(): Promise<AssentState>;
   /** Purpose ids only; an unknown, third-party or always-granted id refuses the whole call. */
   set(choices: Record<string, boolean>): Promise<AssentState>;
-  /** Withdraws every consent (as rejectAll, recorded as a withdrawal by the API). */
+  /** Withdraws every consent (as rejectAll, method 'api'): `change` lists the revoked ids,
+   * and the storage keys the configuration lists for them are cleared. */
   withdraw(): Promise<AssentState>;
   /** A self-contained JSON receipt of the current consent (ISO/IEC TS 27560 /
    * Kantara fields: controller, policy link and version, purposes with their data and
