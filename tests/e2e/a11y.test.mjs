@@ -90,3 +90,25 @@ describe('keyboard', () => {
     await page.close();
   });
 });
+
+describe('user preferences of the system', () => {
+  it('dark mode darkens the banner and dialog (still passing axe); reduced motion stops the switch animation', async () => {
+    const page = await open(browser.context, `${server.url}/en`);
+    await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    await page.waitForSelector(banner);
+    const background = await page.evaluate((banner) => getComputedStyle(document.querySelector(banner)).backgroundColor, banner);
+    const [r, g, b] = background.match(/\d+/g).map(Number);
+    assert.ok(r + g + b < 200, `dark banner, got ${background}`);
+    assert.deepEqual(await axe(page, banner), []);
+    await page.click(`${banner} [data-assent-action="customise"]`);
+    await page.waitForSelector(prefs);
+    const transition = await page.evaluate((prefs) =>
+      getComputedStyle(document.querySelector(`${prefs} .assent-switch__track`), '::after').transitionDuration, prefs);
+    assert.equal(transition, '0s');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    const moving = await page.evaluate((prefs) =>
+      getComputedStyle(document.querySelector(`${prefs} .assent-switch__track`), '::after').transitionDuration, prefs);
+    assert.notEqual(moving, '0s', 'the animation exists without the preference');
+    await page.close();
+  });
+});
