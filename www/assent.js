@@ -1,15 +1,18 @@
-// Assent loader: the JS around the WebAssembly. It fetches the configuration, starts
-// the runtime module (record, queries, gating), replaces the stub's queueing methods
-// with real ones and replays the queue in order, runs the gated tags, and imports the
-// UI module only when something must be shown. Callbacks, Promises and events live
-// here; decisions are made in Rust. Nothing here grants anything by itself: when any
-// step fails, gated tags stay inert, `ready` rejects and `get` answers undefined.
-import initRuntime, * as runtime from './assent_runtime.js';
+// Assent loader: the JS around the WebAssembly. For a returning visitor it first runs
+// the gated tags the stored record allows (the record the stub already checked), so
+// they never wait for WebAssembly. Then it fetches the configuration, starts the
+// runtime module (record, queries, gating), replaces the stub's queueing methods with
+// real ones and replays the queue in order, renders the first layer (the banner) from
+// the runtime's texts, and imports the Yew module only when the preferences dialog
+// opens. Callbacks, Promises and events live here; decisions are made in Rust. Nothing
+// here grants anything by itself: when any step fails, gated tags stay inert (beyond
+// what the stored record allowed), `ready` rejects and `get` answers undefined.
 
 const assent = window.assent;
 const base = new URL('.', import.meta.url);
 const listeners = new Map();
 const waiting = new Map(); // id -> [resolve] for whenGranted
+let runtime = null; // the runtime module, once started
 let snapshot = null;
 let configText = null;
 let uiModule = null;
@@ -82,14 +85,86 @@ function settleWaiting() {
   }
 }
 
+const PENDING = '[data-assent]:not([data-assent-state])';
+
+/** Whether a gate expression (`data-assent`: ids, each optionally `!`-negated, all
+ * needed) is satisfied by the stored record's answers. The same rule as the core's
+ * `GateExpression::allows`; used only before the runtime has started. */
+function allowedByRecord(expression, decisions) {
+  const terms = expression.split(/\s+/).filter(Boolean);
+  return terms.length > 0 && terms.every((term) => {
+    const id = term.replace(/^!/, '');
+    return id !== '' && Object.hasOwn(decisions, id) && decisions[id] === (id === term);
+  });
+}
+
+/** Gated elements that may run now, each claimed once. Before the runtime has
+ * started, from the record the stub checked; after, the runtime decides (and gives
+ * blocked iframes their placeholders). */
+function claim() {
+  if (runtime) return runtime.claimRunnable();
+  const decisions = assent.state()?.decisions;
+  if (!decisions) return [];
+  return [...document.querySelectorAll(PENDING)].filter((element) => {
+    if (element.tagName === 'SCRIPT' && element.type !== 'text/plain') return false;
+    if (!allowedByRecord(element.dataset.assent, decisions)) return false;
+    element.dataset.assentState = 'claimed';
+    return true;
+  });
+}
+
+// Attributes that describe the gating and are not copied to the live script.
+const GATING = ['type', 'data-src', 'data-type', 'data-assent-state', 'data-assent-placeholder-shown', 'nonce'];
+
+/** Makes a claimed element live and marks it `ran`. A script is replaced by a real one
+ * with every other attribute and the nonce (its own, else the page's); returns it when
+ * external, so the caller can wait for it (document order). Any other element gets its
+ * `data-srcset`/`data-src`/`data-href` moved to the live attribute, and loses its
+ * placeholder. */
+function activate(gated) {
+  if (gated.tagName !== 'SCRIPT') {
+    if (gated.hasAttribute('data-assent-placeholder-shown')) {
+      if (gated.previousElementSibling?.hasAttribute('data-assent-placeholder')) gated.previousElementSibling.remove();
+      gated.removeAttribute('data-assent-placeholder-shown');
+    }
+    gated.dataset.assentState = 'ran';
+    // srcset before src: an img picks its source when src is set.
+    for (const name of ['srcset', 'src', 'href']) {
+      const url = gated.getAttribute(`data-${name}`);
+      if (url !== null) {
+        gated.setAttribute(name, url);
+        gated.removeAttribute(`data-${name}`);
+      }
+    }
+    return null;
+  }
+  const live = document.createElement('script');
+  for (const { name, value } of gated.attributes) if (!GATING.includes(name)) live.setAttribute(name, value);
+  // The nonce attribute reads empty once parsed; the property keeps the value.
+  const nonce = gated.nonce || assent._nonce;
+  if (nonce) live.nonce = nonce;
+  if (gated.dataset.type) live.type = gated.dataset.type;
+  live.dataset.assentState = 'ran';
+  const src = gated.dataset.src;
+  if (src != null) {
+    // Dynamically inserted scripts are async by default; keep document order.
+    live.async = false;
+    live.src = src;
+  } else {
+    live.text = gated.textContent;
+  }
+  gated.replaceWith(live);
+  return src != null ? live : null;
+}
+
 /** Activates the gated elements that may run now, one after another, waiting for each
  * external script so that they execute in document order. */
 function runGated() {
   gating = gating.then(async () => {
-    const runnable = runtime.claimRunnable();
+    const runnable = claim();
     if (document.querySelector('.assent-placeholder')) ensureCss();
     for (const element of runnable) {
-      const live = runtime.activate(element, assent._nonce || null);
+      const live = activate(element);
       if (live) {
         await new Promise((done) => {
           live.addEventListener('load', done, { once: true });
@@ -115,6 +190,7 @@ function follow(result) {
   if (!snapshot.needsDecision) {
     wantedView = 'hidden';
     uiModule?.hide();
+    removeBanner();
     showReopenControl();
   }
   runGated();
@@ -207,6 +283,10 @@ function loadUi() {
       module.mount(host, configText, snapshot, 'hidden', decide, (tag) => {
         snapshot = runtime.setLanguage(tag);
         showReopenControl();
+      }, () => {
+        // Closed without a choice: the banner again while no decision exists.
+        wantedView = 'hidden';
+        if (snapshot.needsDecision) renderBanner();
       });
       uiModule = module;
       return module;
@@ -216,18 +296,84 @@ function loadUi() {
   return uiLoading;
 }
 
+/** Creates an element with attributes and children (strings become text, never HTML). */
+function h(tag, attributes, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children.filter((child) => child != null));
+  return element;
+}
+
+// The first layer, rendered here from the runtime's texts so that a first visit shows
+// it without the interface module: a bar at the bottom of the page (not a wall: the
+// page stays usable) with reject all, accept all and customise, all the same size.
+let banner = null;
+function renderBanner() {
+  const t = runtime.bannerText();
+  const button = (action, label, extra = '') =>
+    h('button', { type: 'button', class: `assent-button${extra}`, 'data-assent-action': action }, label);
+  const next = h('section', {
+    class: 'assent-banner', 'data-assent-ui': 'banner', role: 'region',
+    'aria-labelledby': 'assent-banner-title', lang: t.language,
+  },
+  h('div', { class: 'assent-banner__text' },
+    h('h2', { id: 'assent-banner-title', class: 'assent-banner__title' }, t.title),
+    h('p', { class: 'assent-banner__body' }, `${t.body} `,
+      h('a', { href: t.policyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.policyTitle)),
+    t.gpcNote && h('p', { class: 'assent-note', 'data-assent-gpc': '' }, t.gpcNote)),
+  h('div', { class: 'assent-banner__actions' },
+    button('reject-all', t.rejectAll),
+    button('accept-all', t.acceptAll),
+    button('customise', t.customise, ' assent-button--secondary')),
+  h('button', { type: 'button', class: 'assent-language', 'data-assent-action': 'language', lang: t.switchTo }, t.languageSwitch));
+  next.addEventListener('click', onBannerClick);
+  if (banner?.isConnected) banner.replaceWith(next);
+  else document.body.appendChild(next);
+  banner = next;
+  keepFocusVisible(next);
+}
+
+function removeBanner() {
+  banner?.remove();
+  banner = null;
+}
+
+function onBannerClick(event) {
+  const action = event.target instanceof Element && event.target.closest('[data-assent-action]');
+  if (!action) return;
+  const name = action.dataset.assentAction;
+  if (name === 'accept-all' || name === 'reject-all') {
+    decide(name, null, 'banner');
+  } else if (name === 'customise') {
+    opener = action;
+    show('preferences');
+  } else if (name === 'language') {
+    const focused = document.activeElement === action;
+    snapshot = runtime.setLanguage(runtime.bannerText().switchTo);
+    renderBanner();
+    showReopenControl();
+    if (focused) banner.querySelector('[data-assent-action="language"]').focus();
+  }
+}
+
 // The view last asked for: a decision or hide() made while the UI module is still
 // loading must win over the show() that started the load.
 let wantedView = 'hidden';
 async function show(view) {
   if (!snapshot) return;
   wantedView = view;
-  if (view === 'preferences' && !dialog()) opener = document.activeElement;
-  const module = await loadUi();
-  if (wantedView !== view) return;
-  module.show(view, snapshot);
-  if (view === 'preferences') focusWhenShown();
-  if (view === 'banner') keepFocusVisible();
+  if (view === 'banner') {
+    await ensureCss();
+    if (wantedView !== view) return;
+    renderBanner();
+  } else {
+    if (!dialog() && !opener) opener = document.activeElement;
+    const module = await loadUi();
+    if (wantedView !== view) return;
+    removeBanner();
+    module.show(view, snapshot);
+    focusWhenShown();
+  }
   emit('show', { view, state: state() });
 }
 
@@ -284,10 +430,7 @@ function onUiClick(event) {
   const action = event.target instanceof Element && event.target.closest('#assent-root [data-assent-action]');
   if (!action) return;
   const name = action.dataset.assentAction;
-  if (name === 'customise') {
-    opener = action;
-    focusWhenShown();
-  } else if (action.closest('[data-assent-ui="preferences"]') && ['close', 'save', 'accept-all', 'reject-all'].includes(name)) {
+  if (action.closest('[data-assent-ui="preferences"]') && ['close', 'save', 'accept-all', 'reject-all'].includes(name)) {
     restoreFocus();
   }
 }
@@ -295,12 +438,7 @@ function onUiClick(event) {
 // The banner covers the bottom of the viewport: scroll padding keeps the element that
 // has focus above it (WCAG 2.4.11). Set through the CSSOM, allowed under a strict CSP.
 let bannerSize = null;
-function keepFocusVisible(tries = 0) {
-  const banner = document.querySelector('[data-assent-ui="banner"]');
-  if (!banner) {
-    if (tries < 60) requestAnimationFrame(() => keepFocusVisible(tries + 1));
-    return;
-  }
+function keepFocusVisible(banner) {
   bannerSize?.disconnect();
   bannerSize = new ResizeObserver(() => {
     const height = banner.isConnected ? banner.getBoundingClientRect().height : 0;
@@ -327,6 +465,7 @@ let focusGuard = null;
 function hide() {
   wantedView = 'hidden';
   uiModule?.hide();
+  removeBanner();
   emit('hide', { state: state() });
 }
 
@@ -396,11 +535,23 @@ async function defaultConfig() {
 
 async function boot() {
   const options = assent._cfg;
+  // A returning visitor's allowed tags run at once, from the record the stub checked;
+  // those the parser has not reached yet, at DOMContentLoaded.
+  runGated();
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', () => runtime || runGated(), { once: true });
+  }
+  // No decision that counts: the stylesheet loads beside the WebAssembly, for the banner.
+  if (!assent.state()) ensureCss();
   try {
-    const wasm = initRuntime({ module_or_path: new URL('assent_runtime_bg.wasm', base) });
+    const started = import('./assent_runtime.js').then(async (module) => {
+      await module.default({ module_or_path: new URL('assent_runtime_bg.wasm', base) });
+      return module;
+    });
     // No URL on the loader tag: the compiled-in default, from its own module.
-    const [text] = await Promise.all([options.config ? fetchConfig(options.config) : defaultConfig(), wasm]);
-    snapshot = runtime.start(text, options.lang ?? null, Date.now());
+    const [text, module] = await Promise.all([options.config ? fetchConfig(options.config) : defaultConfig(), started]);
+    snapshot = module.start(text, options.lang ?? null, Date.now());
+    runtime = module;
     configText = text;
   } catch (error) {
     fail(error);

@@ -168,11 +168,9 @@ pub fn claim_runnable() -> Vec<Element> {
     session::with(|s| dom::claim_runnable(&s.state, &s.config, s.language)).unwrap_or_default()
 }
 
-/// Makes a claimed element live; returns the live element when the loader must wait
-/// for it to load before activating the next. `page_nonce` (the stub's own nonce,
-/// read while it ran) is given to gated scripts that carry none, so they run under a
-/// strict Content Security Policy.
-#[wasm_bindgen]
-pub fn activate(gated: Element, page_nonce: Option<String>) -> Option<Element> {
-    dom::activate(&gated, page_nonce.as_deref().filter(|n| !n.is_empty()))
+/// The first layer's texts in the current language: the loader renders the banner
+/// from these itself, so a first visit never waits for the interface module.
+#[wasm_bindgen(js_name = bannerText)]
+pub fn banner_text() -> Result<JsValue, JsError> {
+    session::with(|s| to_js(&s.banner_text())).ok_or_else(not_started)
 }

@@ -1,4 +1,4 @@
-//! The DOM edge: finds gated elements and activates the ones the core allows, and
+//! The DOM edge: finds gated elements and claims the ones the core allows, and
 //! reads the page facts the core needs (languages, randomness, the GPC signal).
 //!
 //! A gated element carries `data-assent="EXPR"` and no live source:
@@ -10,35 +10,22 @@
 //!   attributes. A blocked iframe gets a placeholder just before it that names the
 //!   third party and purposes and offers to allow them.
 //!
-//! Every activated element is marked `data-assent-state="ran"`, so nothing ever runs
-//! twice. Deciding *whether* an element may run is the core's [`GateExpression`];
-//! this module only applies it.
+//! Claimed elements are marked `data-assent-state="claimed"` and the loader
+//! (www/assent.js) makes them live and marks them `ran`, so nothing ever runs twice.
+//! Deciding *whether* an element may run is the core's [`GateExpression`]; this
+//! module only applies it.
 
 use assent::decision::ConsentState;
 use assent::gate::GateExpression;
 use assent::ui_text::{placeholder_allow, placeholder_text};
 use assent::{Config, Lang};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlScriptElement};
+use web_sys::Element;
 
 const PENDING: &str = "[data-assent]:not([data-assent-state])";
 const STATE_ATTRIBUTE: &str = "data-assent-state";
 /// Marks a gated element that already has its placeholder.
 const PLACEHOLDER_SHOWN: &str = "data-assent-placeholder-shown";
-/// Attributes that describe the gating itself and are not copied to a live script.
-const GATING_ATTRIBUTES: [&str; 5] = [
-    "type",
-    "data-src",
-    "data-type",
-    STATE_ATTRIBUTE,
-    PLACEHOLDER_SHOWN,
-];
-/// Deferred URL attributes of non-script elements, and where each goes.
-const DEFERRED_URLS: [(&str, &str); 3] = [
-    ("data-src", "src"),
-    ("data-srcset", "srcset"),
-    ("data-href", "href"),
-];
 
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
@@ -117,72 +104,6 @@ fn show_placeholder(element: &Element, expression: &GateExpression, config: &Con
     if build().is_some() {
         let _ = element.set_attribute(PLACEHOLDER_SHOWN, "");
     }
-}
-
-/// Makes a claimed element live. Returns the live element when it is an external
-/// script, so the loader can wait for it before running the next (document order);
-/// inline scripts have run, and other elements have started loading, when this returns.
-pub fn activate(gated: &Element, page_nonce: Option<&str>) -> Option<Element> {
-    if is_script(gated) {
-        return activate_script(gated, page_nonce);
-    }
-    if gated.has_attribute(PLACEHOLDER_SHOWN) {
-        if let Some(previous) = gated.previous_element_sibling() {
-            if previous.has_attribute("data-assent-placeholder") {
-                previous.remove();
-            }
-        }
-        let _ = gated.remove_attribute(PLACEHOLDER_SHOWN);
-    }
-    let _ = gated.set_attribute(STATE_ATTRIBUTE, "ran");
-    // srcset before src: an img picks its source when src is set.
-    for (deferred, live) in DEFERRED_URLS.iter().rev() {
-        if let Some(url) = gated.get_attribute(deferred) {
-            let _ = gated.set_attribute(live, &url);
-            let _ = gated.remove_attribute(deferred);
-        }
-    }
-    None
-}
-
-fn activate_script(gated: &Element, page_nonce: Option<&str>) -> Option<Element> {
-    let document = document()?;
-    let live: HtmlScriptElement = document.create_element("script").ok()?.dyn_into().ok()?;
-    let attributes = gated.attributes();
-    for i in 0..attributes.length() {
-        let Some(attr) = attributes.item(i) else {
-            continue;
-        };
-        let name = attr.name();
-        if !GATING_ATTRIBUTES.contains(&name.as_str()) && name != "nonce" {
-            let _ = live.set_attribute(&name, &attr.value());
-        }
-    }
-    // The nonce attribute reads empty once parsed; the property keeps the value.
-    let own = gated
-        .dyn_ref::<web_sys::HtmlElement>()
-        .map(|html| html.nonce())
-        .filter(|n| !n.is_empty());
-    if let Some(nonce) = own.as_deref().or(page_nonce) {
-        live.set_nonce(nonce);
-    }
-    if let Some(kind) = gated.get_attribute("data-type") {
-        live.set_type(&kind);
-    }
-    let _ = live.set_attribute(STATE_ATTRIBUTE, "ran");
-    let external = gated.get_attribute("data-src");
-    match &external {
-        Some(src) => {
-            // Dynamically inserted scripts are async by default; keep document order.
-            live.set_async(false);
-            live.set_src(src);
-        }
-        None => live
-            .set_text(&gated.text_content().unwrap_or_default())
-            .ok()?,
-    }
-    gated.parent_node()?.replace_child(&live, gated).ok()?;
-    external.map(|_| live.into())
 }
 
 /// `navigator.globalPrivacyControl === true` (absent in most browsers: false).

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use assent::consent_mode;
 use assent::decision::{apply_choice, Choice, ChoiceError, ConsentState, DecisionContext};
 use assent::record::{self, Method, Record, RecordRejection};
-use assent::ui_text::ui_text;
+use assent::ui_text::{gpc_note, ui_text};
 use assent::{Config, Lang};
 use serde::Serialize;
 
@@ -48,6 +48,25 @@ pub struct Snapshot {
     pub gpc_honoured: bool,
     /// Google Consent Mode v2 signals, when the configuration maps them.
     pub consent_mode: Option<BTreeMap<&'static str, &'static str>>,
+}
+
+/// The first layer (the banner), as the loader renders it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BannerText {
+    pub language: &'static str,
+    pub title: &'static str,
+    pub body: &'static str,
+    pub policy_title: String,
+    pub policy_url: String,
+    pub reject_all: &'static str,
+    pub accept_all: &'static str,
+    pub customise: &'static str,
+    /// The language switch: its label, and the tag it switches to.
+    pub language_switch: &'static str,
+    pub switch_to: &'static str,
+    /// Set when Global Privacy Control refused some purposes.
+    pub gpc_note: Option<&'static str>,
 }
 
 impl Session {
@@ -111,6 +130,29 @@ impl Session {
                     .iter()
                     .any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false)),
             consent_mode: consent_mode::signals(&self.config, &self.state),
+        }
+    }
+
+    pub fn banner_text(&self) -> BannerText {
+        let lang = self.language;
+        let t = ui_text(lang);
+        let policy = self.config.policy();
+        BannerText {
+            language: lang.tag(),
+            title: t.banner_title,
+            body: t.banner_body,
+            policy_title: policy.title.get(lang).to_string(),
+            policy_url: policy.links.policy.clone(),
+            reject_all: t.reject_all,
+            accept_all: t.accept_all,
+            customise: t.customise,
+            language_switch: t.language_switch,
+            switch_to: if lang == Lang::ZhCn {
+                Lang::En.tag()
+            } else {
+                Lang::ZhCn.tag()
+            },
+            gpc_note: self.snapshot().gpc_honoured.then(|| gpc_note(lang)),
         }
     }
 

@@ -33,7 +33,6 @@ fn read_snapshot(snapshot: JsValue) -> Result<SnapshotIn, JsError> {
 
 fn view_from(name: &str) -> Result<View, JsError> {
     match name {
-        "banner" => Ok(View::Banner),
         "preferences" => Ok(View::Preferences),
         "hidden" => Ok(View::Hidden),
         other => Err(JsError::new(&format!("unknown view {other:?}"))),
@@ -41,7 +40,8 @@ fn view_from(name: &str) -> Result<View, JsError> {
 }
 
 /// Renders the UI into `host`. `on_choice(kind, set, method)` is called with `kind`
-/// `accept-all`, `reject-all` or `set`; `on_language(tag)` when the user switches.
+/// `accept-all`, `reject-all` or `set`; `on_language(tag)` when the user switches;
+/// `on_close()` when the dialog is closed without a choice.
 #[wasm_bindgen]
 pub fn mount(
     host: Element,
@@ -50,6 +50,7 @@ pub fn mount(
     view: &str,
     on_choice: js_sys::Function,
     on_language: js_sys::Function,
+    on_close: js_sys::Function,
 ) -> Result<(), JsError> {
     let config = Config::parse(&config_text).map_err(|errors| {
         JsError::new(&format!("invalid configuration: {} problems", errors.len()))
@@ -64,6 +65,9 @@ pub fn mount(
     let on_language = Callback::from(move |lang: Lang| {
         let _ = on_language.call1(&JsValue::NULL, &lang.tag().into());
     });
+    let on_close = Callback::from(move |()| {
+        let _ = on_close.call0(&JsValue::NULL);
+    });
     let props = AppProps {
         config: SharedConfig(Rc::new(config)),
         view: view_from(view)?,
@@ -73,6 +77,7 @@ pub fn mount(
         generation: 0,
         on_choice,
         on_language,
+        on_close,
     };
     let handle = Renderer::<App>::with_root_and_props(host, props.clone()).render();
     HANDLE.with(|h| *h.borrow_mut() = Some((handle, props)));

@@ -1,7 +1,8 @@
-//! The top of the UI: owns the screen state (which view, which language, the dialog's
-//! toggles) and hands data and callbacks to the regions below. A new `generation`
-//! from the loader (a reopen, a hide) remounts the screen so toggles restart from the
-//! recorded decisions.
+//! The top of the UI: owns the screen state (shown or not, which language, the
+//! dialog's toggles) and hands data and callbacks to the regions below. The first
+//! layer (the banner) is not here: the loader renders it without this module. A new
+//! `generation` from the loader (a reopen, a hide) remounts the screen so toggles
+//! restart from the recorded decisions.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -10,7 +11,6 @@ use assent::{Config, Lang};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::banner::Banner;
 use crate::preferences::Preferences;
 
 /// The configuration, compared by identity (it never changes after mount).
@@ -26,35 +26,23 @@ impl PartialEq for SharedConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Hidden,
-    Banner,
     Preferences,
 }
 
 /// A choice made in the UI, handed to the loader to record.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UiChoice {
-    AcceptAll { from: View },
-    RejectAll { from: View },
+    AcceptAll,
+    RejectAll,
     Save(BTreeMap<String, bool>),
 }
 
 impl UiChoice {
     /// `(kind, set, method)` as the loader's `on_choice` takes them.
     pub fn to_js(&self) -> (JsValue, JsValue, JsValue) {
-        let method = |from: &View| {
-            if *from == View::Banner {
-                "banner"
-            } else {
-                "preferences"
-            }
-        };
         match self {
-            UiChoice::AcceptAll { from } => {
-                ("accept-all".into(), JsValue::NULL, method(from).into())
-            }
-            UiChoice::RejectAll { from } => {
-                ("reject-all".into(), JsValue::NULL, method(from).into())
-            }
+            UiChoice::AcceptAll => ("accept-all".into(), JsValue::NULL, "preferences".into()),
+            UiChoice::RejectAll => ("reject-all".into(), JsValue::NULL, "preferences".into()),
             UiChoice::Save(set) => {
                 let object = js_sys::Object::new();
                 for (id, granted) in set {
@@ -77,6 +65,9 @@ pub struct AppProps {
     pub generation: u32,
     pub on_choice: Callback<UiChoice>,
     pub on_language: Callback<Lang>,
+    /// The dialog was closed without a choice (the loader shows the banner again
+    /// when no decision exists yet).
+    pub on_close: Callback<()>,
 }
 
 #[component]
@@ -126,48 +117,29 @@ fn Screen(props: &AppProps) -> Html {
             on_language.emit(next);
         })
     };
-    let choose = |make: fn(View) -> UiChoice| {
+    let choose = |choice: UiChoice| {
         let on_choice = props.on_choice.clone();
-        let view = view.clone();
-        Callback::from(move |_| on_choice.emit(make(*view)))
+        Callback::from(move |_| on_choice.emit(choice.clone()))
     };
-    let on_accept_all = choose(|from| UiChoice::AcceptAll { from });
-    let on_reject_all = choose(|from| UiChoice::RejectAll { from });
+    let on_accept_all = choose(UiChoice::AcceptAll);
+    let on_reject_all = choose(UiChoice::RejectAll);
     let on_save = {
         let on_choice = props.on_choice.clone();
         let toggles = toggles.clone();
         Callback::from(move |_| on_choice.emit(UiChoice::Save((*toggles).clone())))
     };
-    let on_customise = {
-        let view = view.clone();
-        Callback::from(move |_| view.set(View::Preferences))
-    };
     let on_close = {
         let view = view.clone();
-        let initial = props.view;
-        // Closing the dialog returns to the banner when no decision exists yet.
-        let back = if initial == View::Banner {
-            View::Banner
-        } else {
-            View::Hidden
-        };
-        Callback::from(move |_| view.set(back))
+        let on_close = props.on_close.clone();
+        Callback::from(move |_| {
+            view.set(View::Hidden);
+            on_close.emit(());
+        })
     };
 
     let lang = *language;
     match *view {
         View::Hidden => html! {},
-        View::Banner => html! {
-            <Banner
-                config={props.config.clone()}
-                {lang}
-                gpc_honoured={props.gpc_honoured}
-                {on_accept_all}
-                {on_reject_all}
-                {on_customise}
-                {on_switch_language}
-            />
-        },
         View::Preferences => html! {
             <Preferences
                 config={props.config.clone()}

@@ -1,6 +1,6 @@
-//! `assent-ui`: the banner and the preferences dialog, in Yew. The loader fetches this
-//! module only when something must be shown (a first visit, a reopened dialog), so a
-//! returning visitor never downloads it.
+//! `assent-ui`: the preferences dialog, in Yew. The loader renders the first layer
+//! (the banner) itself from the runtime's texts and fetches this module only when the
+//! dialog is opened, so neither a first nor a returning visit waits for it.
 //!
 //! The UI never writes storage and never decides what is granted: it renders the
 //! configuration and the snapshot it is given and reports the user's choices through
@@ -11,7 +11,6 @@
 
 pub mod api;
 mod app;
-mod banner;
 mod data_items;
 mod disclosures;
 mod labels;
