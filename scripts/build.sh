@@ -6,6 +6,7 @@
 #   assent_ui.js/_bg.wasm       the Yew interface, fetched only when something is shown
 #   assent_default.js/_bg.wasm  the compiled-in seed configuration, fetched only when
 #                               the loader tag names no configuration URL
+#   assent-bridge.js      the native-app (WebView) bridge, fetched only inside an app
 #   assent.css, assent.d.ts, config.json (the seed configuration)
 # Then writes dist/sizes.json (raw, gzip, brotli per file).
 set -euo pipefail
@@ -25,6 +26,7 @@ for module in assent_runtime assent_ui assent_default; do
   node_modules/.bin/terser "target/bindgen/$module.js" --module --compress --mangle -o "dist/$module.js"
 done
 node_modules/.bin/terser www/assent.js --module --compress --mangle -o dist/assent.js
+node_modules/.bin/terser www/bridge.js --module --compress --mangle -o dist/assent-bridge.js
 node_modules/.bin/terser www/stub.js --compress --mangle --comments false -o dist/assent-stub.js
 cp www/assent.css dist/assent.css
 [ -f www/assent.d.ts ] && cp www/assent.d.ts dist/assent.d.ts

@@ -11,7 +11,10 @@
 //! - an unknown id is undecided, never granted;
 //! - with Global Privacy Control on, a purpose marked `refusedByGpc` is refused unless
 //!   the user explicitly granted it (by its own switch or `set`; "accept all" does not
-//!   override the browser's signal).
+//!   override the browser's signal);
+//! - a purpose marked `separateConsent` is never granted by "accept all": only its own
+//!   explicit action (its switch after the separate notice, or `set`) grants it, and
+//!   "accept all" keeps what that action decided.
 
 use std::collections::BTreeMap;
 
@@ -169,6 +172,11 @@ pub fn apply_choice(
             true
         } else {
             match choice {
+                // Separate consent is never part of "accept all": it keeps what its
+                // own action decided (refused until then).
+                Choice::AcceptAll if purpose.separate_consent => previous
+                    .and_then(|r| r.decisions.get(&purpose.id).copied())
+                    .unwrap_or(false),
                 Choice::AcceptAll => !(context.gpc && purpose.refused_by_gpc),
                 Choice::RejectAll => false,
                 Choice::Set(set) => set
@@ -344,6 +352,36 @@ mod tests {
             vec!["ad-sdk", "analytics", "marketing", "stats-sdk"]
         );
         assert!(after.changed_since(&after).is_empty());
+    }
+
+    #[test]
+    fn accept_all_never_grants_separate_consent_purposes() {
+        let mut config = small_config();
+        config.purposes[2].separate_consent = true; // marketing
+        let accepted = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        assert_eq!(accepted.decisions["analytics"], true);
+        assert_eq!(accepted.decisions["marketing"], false, "not by accept all");
+        assert_eq!(accepted.decisions["ad-sdk"], false, "nor its third parties");
+        let state = ConsentState::new(&config, Some(&accepted), false);
+        assert!(!state.needs_decision, "refused counts as decided");
+
+        let set = BTreeMap::from([("marketing".to_string(), true)]);
+        let granted =
+            apply_choice(&config, Some(&accepted), &Choice::Set(set), context(2)).unwrap();
+        assert_eq!(
+            granted.decisions["marketing"], true,
+            "its own action grants it"
+        );
+        let again = apply_choice(&config, Some(&granted), &Choice::AcceptAll, context(3)).unwrap();
+        assert_eq!(
+            again.decisions["marketing"], true,
+            "accept all keeps the separate decision"
+        );
+        let rejected = apply_choice(&config, Some(&again), &Choice::RejectAll, context(4)).unwrap();
+        assert_eq!(
+            rejected.decisions["marketing"], false,
+            "reject all withdraws it"
+        );
     }
 
     #[test]

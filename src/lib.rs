@@ -10,6 +10,7 @@ pub mod config;
 pub mod consent_mode;
 pub mod decision;
 pub mod gate;
+pub mod history;
 pub mod language;
 pub mod receipt;
 pub mod record;

@@ -51,6 +51,13 @@ pub struct UiText {
     pub language_switch: &'static str,
     pub show_more: &'static str,
     pub withdrawal_note: &'static str,
+    /// Separate consent (PIPL Art. 23, 29): the badge, the notice shown before it is
+    /// given, its two buttons, and the banner's note that accept all leaves it out.
+    pub separate_badge: &'static str,
+    pub separate_intro: &'static str,
+    pub separate_agree: &'static str,
+    pub cancel: &'static str,
+    pub banner_separate_note: &'static str,
 }
 
 const ZH_CN: UiText = UiText {
@@ -100,6 +107,11 @@ const ZH_CN: UiText = UiText {
     language_switch: "English",
     show_more: "展开",
     withdrawal_note: "撤回同意不影响撤回前基于您的同意已进行的个人信息处理活动的效力。",
+    separate_badge: "需单独同意",
+    separate_intro: "此项涉及敏感个人信息或向第三方提供个人信息，需要您单独同意。同意前请确认将处理的信息、接收方及目的：",
+    separate_agree: "我单独同意",
+    cancel: "取消",
+    banner_separate_note: "“接受全部”不包括需要您单独同意的事项（如人脸、身份证件、银行卡等敏感个人信息），您可在“自定义设置”中逐项单独同意。",
 };
 
 const EN: UiText = UiText {
@@ -149,6 +161,11 @@ const EN: UiText = UiText {
     language_switch: "中文",
     show_more: "Show more",
     withdrawal_note: "Withdrawing consent does not affect processing already carried out on the basis of your consent before the withdrawal.",
+    separate_badge: "Separate consent",
+    separate_intro: "This uses sensitive personal information or provides personal information to third parties, so it needs your separate consent. Before you agree, check what is processed, who receives it and why:",
+    separate_agree: "I give my separate consent",
+    cancel: "Cancel",
+    banner_separate_note: "\u{201c}Accept all\u{201d} leaves out what needs your separate consent (sensitive information such as your face, ID documents and bank cards); you can give it item by item under \u{201c}Customise\u{201d}.",
 };
 
 pub fn ui_text(lang: Lang) -> &'static UiText {

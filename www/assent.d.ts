@@ -58,14 +58,40 @@ export interface Assent {
    * Kantara fields: controller, policy link and version, purposes with their data and
    * recipients, timestamps, consent id, method); undefined before any decision. */
   receipt(): Promise<Record<string, unknown> | undefined>;
+  /** The local consent history: one event per decision on this device (time, consent
+   * id, policy version, hash of the configuration shown, each purpose's and third
+   * party's fingerprint, the choice, method, language), newest last, at most 50.
+   * Defined once `ready` has resolved. */
+  history?(): Array<Record<string, unknown>>;
+  /** Records a decision the host app already has (docs/native-bridge.md; method
+   * 'native'). Defined once `ready` has resolved on a page with a native bridge; the
+   * message must answer every consent purpose for this policy version, or it is
+   * refused whole. */
+  fromNative?(message: AssentNativeMessage | string): Promise<AssentState>;
   show(): Promise<void>;
   showPreferences(): Promise<void>;
   hide(): void;
 }
 
+/** The native bridge's message, both ways (docs/native-bridge.md). */
+export interface AssentNativeMessage {
+  type: 'assent:decision';
+  version: 1;
+  policyVersion: string;
+  decisions: Record<string, boolean | null>;
+  consentId?: string;
+  updatedAt?: number;
+  method?: string;
+  language?: string;
+  changed?: string[];
+  revoked?: string[];
+}
+
 declare global {
   interface Window {
     assent: Assent;
+    /** Set by the host app at document start: a decision it already has. */
+    assentNativeDecision?: AssentNativeMessage | string;
   }
   interface WindowEventMap {
     'assent:ready': CustomEvent<AssentState>;

@@ -198,6 +198,7 @@ function follow(result) {
   sendConsentMode('update');
   if (result.changed.length === 0) return;
   const revoked = result.changed.filter((id) => before?.decisions[id] === true);
+  tellNative(result.changed, revoked);
   if (revoked.length) clearStorage(runtime.storageKeysToClear(revoked));
   emit('change', { changed: result.changed, revoked, state: state() });
   if (revoked.length && assent._cfg.reloadOnWithdraw != null && ranFor(revoked)) {
@@ -320,6 +321,7 @@ function renderBanner() {
     h('h2', { id: 'assent-banner-title', class: 'assent-banner__title' }, t.title),
     h('p', { class: 'assent-banner__body' }, `${t.body} `,
       h('a', { href: t.policyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.policyTitle)),
+    t.separateNote && h('p', { class: 'assent-note', 'data-assent-separate-note': '' }, t.separateNote),
     t.gpcNote && h('p', { class: 'assent-note', 'data-assent-gpc': '' }, t.gpcNote)),
   h('div', { class: 'assent-banner__actions' },
     button('reject-all', t.rejectAll),
@@ -512,6 +514,57 @@ function watch() {
   });
 }
 
+// A native app around the page (WebView): www/bridge.js, imported only when there is
+// one (or a decision it injected, or a custom bridge function named on the tag).
+let native = null;
+const nativeHint = () => window.assentNativeDecision != null || assent._cfg.bridge || window.AssentNative
+  || window.webkit?.messageHandlers?.assent || window.AlipayJSBridge || window.dsBridge;
+
+async function connectNative() {
+  if (!nativeHint()) {
+    // Alipay-style containers inject their bridge after the page starts.
+    document.addEventListener('AlipayJSBridgeReady', () => connectNative(), { once: true });
+    return;
+  }
+  try {
+    const module = await import('./assent-bridge.js');
+    native = { module, host: module.detect(assent._cfg.bridge) };
+    const apply = (value) => {
+      try {
+        fromNative(value);
+      } catch {
+        // Refused whole and logged: the page asks the user itself.
+      }
+    };
+    if (window.assentNativeDecision != null) apply(window.assentNativeDecision);
+    native.host?.listen?.(apply);
+    if (snapshot.consentId) tellNative([], []);
+  } catch (error) {
+    log('error', 'the native app bridge could not start; the page decides alone', error);
+  }
+}
+
+/** Hands the current decision to the app (after every change). */
+function tellNative(changed, revoked) {
+  if (!native?.host || !snapshot.consentId) return;
+  try {
+    native.host.send(JSON.stringify(native.module.message(snapshot, changed, revoked)));
+  } catch (error) {
+    log('error', 'the app did not take the decision', error);
+  }
+}
+
+/** Records a decision the app already has (method `native`), or refuses it whole. */
+function fromNative(value) {
+  try {
+    if (!native) throw new Error('no native bridge on this page');
+    return decide('set', native.module.incoming(value, snapshot, runtime.consentPurposes()), 'native');
+  } catch (error) {
+    log('error', `the app's decision was refused: ${error.message}`);
+    throw error;
+  }
+}
+
 async function fetchConfig(url) {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`the configuration ${url} answered HTTP ${response.status}`);
@@ -573,11 +626,21 @@ async function boot() {
     set: (choices) => apiWrite('set', choices),
     withdraw: () => apiWrite('reject-all'),
     receipt: () => Promise.resolve(runtime.receipt()),
+    history: () => runtime.history(),
+    fromNative: (value) => {
+      try {
+        return Promise.resolve(fromNative(value));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     show: () => show('banner'),
     showPreferences: () => show('preferences'),
     hide,
   });
 
+  // A decision the app already has counts before anything is shown or run.
+  await connectNative();
   sendConsentMode('update');
   runGated();
   watch();

@@ -148,6 +148,9 @@ pub struct Config {
     pub(crate) storage: Vec<StorageItem>,
     /// Purpose and third-party ids (one namespace) to their entity.
     consent_ids: BTreeMap<String, ConsentSubject>,
+    /// Purpose and third-party ids to the fingerprint of their JSON as configured
+    /// (`history::fingerprint`), for the consent history.
+    fingerprints: BTreeMap<String, String>,
     data_item_index: BTreeMap<String, usize>,
 }
 
@@ -251,6 +254,12 @@ impl Config {
     pub fn subject(&self, id: &str) -> Option<ConsentSubject> {
         self.consent_ids.get(id).copied()
     }
+    /// The fingerprint of a purpose or third party as configured: any change to what
+    /// it says changes it.
+    pub fn fingerprint(&self, id: &str) -> Option<&str> {
+        self.fingerprints.get(id).map(String::as_str)
+    }
+
     pub fn purpose(&self, id: &str) -> Option<&Purpose> {
         match self.subject(id)? {
             ConsentSubject::Purpose(i) => Some(&self.purposes[i]),
@@ -347,6 +356,15 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
             None
         }
     };
+    let fingerprints = ["purposes", "thirdParties"]
+        .iter()
+        .filter_map(|key| root.get(*key)?.as_array())
+        .flatten()
+        .filter_map(|item| {
+            let id = item.get("id")?.as_str()?.to_string();
+            Some((id, crate::history::fingerprint(item.to_string().as_bytes())))
+        })
+        .collect();
     let purposes = read_list::<Purpose>(root, "purposes", true, errors);
     let data_items = read_list::<DataItem>(root, "dataItems", true, errors);
     let third_parties = read_list::<ThirdParty>(root, "thirdParties", true, errors);
@@ -366,6 +384,7 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
         data_sources: data_sources?,
         storage: storage?,
         consent_ids: BTreeMap::new(),
+        fingerprints,
         data_item_index: BTreeMap::new(),
     })
 }

@@ -174,6 +174,11 @@ pub struct Purpose {
     /// grants it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub refused_by_gpc: bool,
+    /// Needs the user's separate consent (PIPL Art. 23 and 29: sensitive personal
+    /// information, providing data to a third party): "accept all" never grants it;
+    /// only its own explicit action does, after showing its data, recipients and why.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub separate_consent: bool,
 }
 
 /// Google Consent Mode v2: which purposes each consent type needs (all of them

@@ -35,6 +35,14 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         if !p.legal_basis.is_always_granted() && p.refusal_consequence.is_none() {
             v.push(&path, Problem::MissingRefusalConsequence);
         }
+        if p.separate_consent && p.legal_basis.is_always_granted() {
+            v.push(
+                format!("{path}.separateConsent"),
+                Problem::Invalid(
+                    "separate consent applies only to a purpose whose legalBasis is consent".into(),
+                ),
+            );
+        }
     }
     for (i, t) in config.third_parties.iter().enumerate() {
         let path = format!("$.thirdParties[{i}]");

@@ -53,7 +53,8 @@ pub fn start(
         browser: &browser,
         page: page.as_deref(),
     });
-    let session = Session::load(config, now.max(0.0) as u64, language, gpc);
+    let hash = assent::history::sha256(config_text.as_bytes());
+    let session = Session::load(config, hash, now.max(0.0) as u64, language, gpc);
     let snapshot = to_js(&session.snapshot());
     session::install(session);
     Ok(snapshot)
@@ -149,6 +150,13 @@ pub fn receipt() -> JsValue {
     .unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The local consent history (`assent::history`): every decision on this device,
+/// newest last, at most 50; an empty list when there is none or it is unreadable.
+#[wasm_bindgen]
+pub fn history() -> JsValue {
+    to_js(&assent::history::events(storage::read_history().as_deref()))
+}
+
 /// Switches the interface language and remembers the switch.
 #[wasm_bindgen(js_name = setLanguage)]
 pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
@@ -166,6 +174,20 @@ pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = claimRunnable)]
 pub fn claim_runnable() -> Vec<Element> {
     session::with(|s| dom::claim_runnable(&s.state, &s.config, s.language)).unwrap_or_default()
+}
+
+/// The ids of the consent purposes (the ones a user answers), in configuration order.
+#[wasm_bindgen(js_name = consentPurposes)]
+pub fn consent_purposes() -> Vec<String> {
+    session::with(|s| {
+        s.config
+            .purposes()
+            .iter()
+            .filter(|p| !p.legal_basis.is_always_granted())
+            .map(|p| p.id.clone())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The first layer's texts in the current language: the loader renders the banner

@@ -5,10 +5,10 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use assent::consent_mode;
 use assent::decision::{apply_choice, Choice, ChoiceError, ConsentState, DecisionContext};
 use assent::record::{self, Method, Record, RecordRejection};
 use assent::ui_text::{gpc_note, ui_text};
+use assent::{consent_mode, history};
 use assent::{Config, Lang};
 use serde::Serialize;
 
@@ -22,6 +22,8 @@ pub struct Session {
     pub language: Lang,
     /// The browser's Global Privacy Control signal (`navigator.globalPrivacyControl`).
     pub gpc: bool,
+    /// The SHA-256 of the configuration text shown, for the history.
+    pub disclosure_hash: String,
 }
 
 thread_local! {
@@ -67,11 +69,20 @@ pub struct BannerText {
     pub switch_to: &'static str,
     /// Set when Global Privacy Control refused some purposes.
     pub gpc_note: Option<&'static str>,
+    /// Set when some purposes need separate consent: accept all leaves them out.
+    pub separate_note: Option<&'static str>,
 }
 
 impl Session {
-    pub fn load(config: Config, now: u64, language: Lang, gpc: bool) -> Session {
+    pub fn load(
+        config: Config,
+        disclosure_hash: String,
+        now: u64,
+        language: Lang,
+        gpc: bool,
+    ) -> Session {
         let mut session = Session {
+            disclosure_hash,
             state: ConsentState::new(&config, None, gpc),
             config,
             record: None,
@@ -153,6 +164,12 @@ impl Session {
                 Lang::ZhCn.tag()
             },
             gpc_note: self.snapshot().gpc_honoured.then(|| gpc_note(lang)),
+            separate_note: self
+                .config
+                .purposes()
+                .iter()
+                .any(|p| p.separate_consent)
+                .then_some(t.banner_separate_note),
         }
     }
 
@@ -173,6 +190,8 @@ impl Session {
         };
         let record = apply_choice(&self.config, self.record.as_ref(), choice, context)?;
         storage::write_record(&record.encode());
+        let event = history::Event::new(&self.config, &self.disclosure_hash, choice, &record);
+        storage::write_history(&history::append(storage::read_history().as_deref(), &event));
         let state = ConsentState::new(&self.config, Some(&record), self.gpc);
         let changed = state.changed_since(&self.state);
         self.state = state;

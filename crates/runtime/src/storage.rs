@@ -5,6 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 
+use assent::history::HISTORY_KEY;
 use assent::record::STORAGE_KEY;
 use gloo_storage::{LocalStorage, Storage};
 
@@ -14,6 +15,7 @@ const LANGUAGE_KEY: &str = "assent.lang";
 
 thread_local! {
     static MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
+    static HISTORY_MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
     static WARNED: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -56,6 +58,24 @@ pub fn write_record(text: &str) {
         "could not write to localStorage; the decision is kept in memory for this page view only",
     );
     MEMORY.with(|m| *m.borrow_mut() = Some(text.to_string()));
+}
+
+/// The stored consent history text (`assent::history`), or this page view's copy when
+/// storage refuses it.
+pub fn read_history() -> Option<String> {
+    let memory = HISTORY_MEMORY.with(|m| m.borrow().clone());
+    if memory.is_some() || !available() {
+        return memory;
+    }
+    LocalStorage::raw().get_item(HISTORY_KEY).ok().flatten()
+}
+
+pub fn write_history(text: &str) {
+    if available() && LocalStorage::raw().set_item(HISTORY_KEY, text).is_ok() {
+        HISTORY_MEMORY.with(|m| m.borrow_mut().take());
+        return;
+    }
+    HISTORY_MEMORY.with(|m| *m.borrow_mut() = Some(text.to_string()));
 }
 
 /// The remembered language switch, if any.

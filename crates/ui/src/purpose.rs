@@ -1,6 +1,11 @@
 //! One purpose in the preferences: its switch (locked on for necessary and legal
 //! obligation), description, legal basis, what refusing costs, its data and its
 //! third parties with every disclosed field.
+//!
+//! A purpose that needs separate consent (PIPL Art. 23, 29) is not granted by its
+//! switch alone: turning it on opens a notice with exactly what it processes, who
+//! receives it and why, and only that notice's own button grants it. Turning it off
+//! (withdrawing) takes one action, as for any purpose.
 
 use assent::ui_text::{purpose_summary, ui_text};
 use assent::Lang;
@@ -32,14 +37,38 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
     let id = purpose.id.clone();
     let name_id = format!("assent-purpose-{id}-name");
     let locked = purpose.legal_basis.is_always_granted();
+    let separate = purpose.separate_consent;
+    let notice_open = use_state(|| false);
     let onchange = {
         let on_toggle = props.on_toggle.clone();
         let id = id.clone();
+        let notice_open = notice_open.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            on_toggle.emit((id.clone(), input.checked()));
+            if separate && input.checked() {
+                // Not yet: the separate notice first, then its own button.
+                input.set_checked(false);
+                notice_open.set(true);
+            } else {
+                notice_open.set(false);
+                on_toggle.emit((id.clone(), input.checked()));
+            }
         })
     };
+    let on_agree = {
+        let on_toggle = props.on_toggle.clone();
+        let id = id.clone();
+        let notice_open = notice_open.clone();
+        Callback::from(move |_: MouseEvent| {
+            notice_open.set(false);
+            on_toggle.emit((id.clone(), true));
+        })
+    };
+    let on_cancel = {
+        let notice_open = notice_open.clone();
+        Callback::from(move |_: MouseEvent| notice_open.set(false))
+    };
+    let notice_id = format!("assent-separate-{id}");
     let third_parties: Vec<_> = config.third_parties_of(&purpose.id).collect();
     html! {
         <section class="assent-purpose" data-assent-purpose-section={id.clone()}>
@@ -49,6 +78,9 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     // The seed names its necessary purpose after its legal basis: say it once.
                     if labels::legal_basis(purpose.legal_basis, lang) != purpose.name.get(lang) {
                         <span class="assent-badge">{ labels::legal_basis(purpose.legal_basis, lang) }</span>
+                    }
+                    if separate {
+                        <span class="assent-badge assent-badge--separate">{ t.separate_badge }</span>
                     }
                 </div>
                 if locked {
@@ -65,6 +97,32 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     </label>
                 }
             </div>
+            if *notice_open {
+                <div class="assent-separate" id={notice_id.clone()} role="group" aria-labelledby={name_id.clone()}
+                    data-assent-separate={id.clone()}>
+                    <p><strong>{ t.separate_intro }</strong></p>
+                    <p class="assent-field"><strong>{ t.purpose_of_use }{ labels::colon(lang) }</strong>{ purpose.description.get(lang) }</p>
+                    if !purpose.data_items.is_empty() {
+                        <p class="assent-field">
+                            <strong>{ t.data_items }{ labels::colon(lang) }</strong>
+                            <DataItems config={props.config.clone()} ids={purpose.data_items.clone()} {lang} />
+                        </p>
+                    }
+                    if !third_parties.is_empty() {
+                        <h4 class="assent-subheading">{ t.third_parties }{ format!(" ({})", third_parties.len()) }</h4>
+                        { for third_parties.iter().map(|tp| html! {
+                            <ThirdPartyDetails key={tp.id.clone()} config={props.config.clone()}
+                                third_party_id={tp.id.clone()} {lang} />
+                        }) }
+                    }
+                    <div class="assent-separate__actions">
+                        <button type="button" class="assent-button" data-assent-action="separate-cancel"
+                            onclick={on_cancel}>{ t.cancel }</button>
+                        <button type="button" class="assent-button assent-button--primary" data-assent-action="separate-agree"
+                            onclick={on_agree}>{ t.separate_agree }</button>
+                    </div>
+                </div>
+            }
             if let Some(consequence) = &purpose.refusal_consequence {
                 <p class="assent-field"><strong>{ t.refusal_consequence }{ labels::colon(lang) }</strong>{ consequence.get(lang) }</p>
             }

@@ -1,0 +1,209 @@
+//! The local consent history: proof of what was shown and chosen. Every decision
+//! appends one event (time, consent id, policy version, a hash of the configuration
+//! text shown, the fingerprint of each purpose and third party shown, the choice, how
+//! it was made, the language) to a list kept beside the record, bounded to the
+//! newest [`MAX_EVENTS`]. The record says what holds now; the history says how it
+//! came to be.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::decision::Choice;
+use crate::record::Record;
+
+/// localStorage key of the history, beside the record's.
+pub const HISTORY_KEY: &str = "assent.history";
+/// How many events are kept: the oldest go first.
+pub const MAX_EVENTS: usize = 50;
+
+/// `sha256:` and the hex SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// A short fingerprint of one disclosed item (a purpose, a third party): the first 16
+/// hex digits of the SHA-256 of its JSON as configured (keys sorted, so formatting
+/// does not count). Any change to what it says changes it.
+pub fn fingerprint(json: &[u8]) -> String {
+    sha256(json)["sha256:".len().."sha256:".len() + 16].to_string()
+}
+
+/// One decision, as the history keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub at: u64,
+    pub consent_id: String,
+    pub policy_version: String,
+    /// The hash of the configuration text the user was shown ([`sha256`]).
+    pub disclosure_hash: String,
+    /// Each purpose and third party shown, with its fingerprint.
+    pub shown: BTreeMap<String, String>,
+    /// `accept-all`, `reject-all` or `set`.
+    pub choice: String,
+    /// For `set`: the ids set and their values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<BTreeMap<String, bool>>,
+    /// What the record holds after the decision.
+    pub decisions: BTreeMap<String, bool>,
+    pub method: String,
+    pub language: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gpc: bool,
+}
+
+impl Event {
+    pub fn new(config: &Config, disclosure_hash: &str, choice: &Choice, record: &Record) -> Event {
+        let ids = config.purposes().iter().map(|p| &p.id);
+        let shown = ids
+            .chain(config.third_parties().iter().map(|t| &t.id))
+            .map(|id| {
+                (
+                    id.clone(),
+                    config.fingerprint(id).unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        let (kind, set) = match choice {
+            Choice::AcceptAll => ("accept-all", None),
+            Choice::RejectAll => ("reject-all", None),
+            Choice::Set(set) => ("set", Some(set.clone())),
+        };
+        Event {
+            at: record.updated_at,
+            consent_id: record.consent_id.clone(),
+            policy_version: record.policy_version.clone(),
+            disclosure_hash: disclosure_hash.to_string(),
+            shown,
+            choice: kind.to_string(),
+            set,
+            decisions: record.decisions.clone(),
+            method: record.method.as_str().to_string(),
+            language: record.language.tag().to_string(),
+            gpc: record.gpc,
+        }
+    }
+}
+
+/// The stored events, oldest first; none when nothing is stored or the text is not a
+/// JSON list.
+pub fn events(stored: Option<&str>) -> Vec<Value> {
+    stored
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|value| match value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The stored history with `event` appended, newest last, at most [`MAX_EVENTS`].
+/// Stored text that is not a list (or is unreadable) starts a new history; entries
+/// are kept as they are, so an event from a newer build is not lost.
+pub fn append(stored: Option<&str>, event: &Event) -> String {
+    let mut events = events(stored);
+    events.push(serde_json::to_value(event).unwrap_or(Value::Null));
+    let excess = events.len().saturating_sub(MAX_EVENTS);
+    events.drain(..excess);
+    Value::Array(events).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::{apply_choice, DecisionContext};
+    use crate::record::Method;
+    use crate::test_support::small_config;
+    use crate::Lang;
+
+    fn record(choice: &Choice) -> Record {
+        let context = DecisionContext {
+            now: 1_700_000_000_000,
+            gpc: false,
+            random: [7; 16],
+            language: Lang::En,
+            method: Method::Preferences,
+        };
+        apply_choice(&small_config(), None, choice, context).unwrap()
+    }
+
+    #[test]
+    fn an_event_says_what_was_shown_chosen_and_how() {
+        let config = small_config();
+        let choice = Choice::Set(BTreeMap::from([("analytics".to_string(), true)]));
+        let record = record(&choice);
+        let event = Event::new(&config, &sha256(b"text"), &choice, &record);
+        assert_eq!(event.consent_id, record.consent_id);
+        assert_eq!(event.policy_version, "test-1");
+        assert_eq!(
+            event.disclosure_hash,
+            "sha256:982d9e3eb996f559e633f4d194def3761d909f5a3b647d1a851fead67c32c9d1"
+        );
+        assert_eq!(
+            event.shown.keys().collect::<Vec<_>>(),
+            ["ad-sdk", "analytics", "marketing", "necessary", "stats-sdk"]
+        );
+        assert!(event.shown.values().all(|f| f.len() == 16));
+        assert_eq!(event.choice, "set");
+        assert_eq!(event.set.as_ref().unwrap()["analytics"], true);
+        assert_eq!(event.decisions["marketing"], false);
+        assert_eq!(
+            (event.method.as_str(), event.language.as_str()),
+            ("preferences", "en")
+        );
+    }
+
+    #[test]
+    fn a_changed_purpose_changes_only_its_fingerprint() {
+        let text = include_str!("../tests/fixtures/small-config.json");
+        let config = Config::parse(text).unwrap();
+        let changed =
+            Config::parse(&text.replace("\"Counting visits\"", "\"Counting visits and clicks\""))
+                .unwrap();
+        let before = Event::new(
+            &config,
+            "h",
+            &Choice::AcceptAll,
+            &record(&Choice::AcceptAll),
+        );
+        let after = Event::new(
+            &changed,
+            "h",
+            &Choice::AcceptAll,
+            &record(&Choice::AcceptAll),
+        );
+        let differing: Vec<&String> = before
+            .shown
+            .iter()
+            .filter(|(id, f)| after.shown[*id] != **f)
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(differing, ["analytics"]);
+    }
+
+    #[test]
+    fn the_history_keeps_the_newest_events_only() {
+        let config = small_config();
+        let event = Event::new(
+            &config,
+            "h",
+            &Choice::RejectAll,
+            &record(&Choice::RejectAll),
+        );
+        let mut stored: Option<String> = Some("not json".into());
+        for _ in 0..MAX_EVENTS + 5 {
+            stored = Some(append(stored.as_deref(), &event));
+        }
+        let events: Vec<Event> = serde_json::from_str(stored.as_deref().unwrap()).unwrap();
+        assert_eq!(events.len(), MAX_EVENTS);
+        let foreign = r#"[{"from":"a newer build"}]"#;
+        let kept: Vec<Value> = serde_json::from_str(&append(Some(foreign), &event)).unwrap();
+        assert_eq!(kept.len(), 2, "an entry it does not know is kept");
+    }
+}
