@@ -1,10 +1,11 @@
-// Page-load benchmark of Assent (peers are added as further CANDIDATES) in headless
+// Page-load benchmark: Assent side by side with three open-source peers
+// (vanilla-cookieconsent, klaro, tarteaucitron, pinned in package.json) in headless
 // Chromium (playwright-core, /usr/bin/chromium), every file served from 127.0.0.1 by
 // scripts/serve.mjs with compression. A benchmark, not a test: it prints medians and
 // p90 and writes bench/results/latest.json; it never asserts a time. It exits non-zero
 // only when a correctness check fails (or a visit cannot complete).
 //
-//   node bench/run.mjs [--runs N] [--throttle 1,4] [--candidates assent,klaro]
+//   node bench/run.mjs [--runs N] [--throttle 1,4] [--candidates assent,klaro] [--screenshots]
 //
 // Defaults: 15 runs at 1x and again at 4x CPU (CDP Emulation.setCPUThrottlingRate).
 // Each run visits every candidate, in an order that rotates from run to run
@@ -16,7 +17,7 @@
 // - return visit (the storage accept-all left, in the candidate's own format): one load
 //   warms the context, the reload is measured: decision queryable through the public
 //   API, gated script ran.
-// bench/README.md says exactly what each metric is.
+// bench/README.md says exactly what each metric is and how each peer is configured.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -39,16 +40,45 @@ if (!(RUNS >= 1) || !RATES.every((r) => r >= 1)) {
   process.exit(2);
 }
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SCREENSHOTS = args.includes('--screenshots');
+const RESULTS = new URL('results/', import.meta.url);
 
 // ---------------------------------------------------------------------------------------
-// The test page: one article and one gated analytics script. The Assent page uses its
-// own configuration (dist/config.json, the default one).
+// The test page and the consent setup every peer gets: one article, 4 purposes, 8
+// services (2 per purpose), one gated analytics script. The Assent page uses its own
+// configuration (dist/config.json, the default one), unchanged.
 
 const ARTICLE = Array.from({ length: 12 }, (_, i) =>
   `<p>Paragraph ${i + 1}: an article of the kind a consent manager sits in front of.</p>`).join('\n');
 
 /** The probe every candidate's gated analytics script runs. */
 const GATED = 'window.__gatedRanAt = performance.now();';
+
+const TEXT = {
+  title: 'We value your privacy',
+  description: 'We use cookies and similar technologies for analytics, marketing and personalization. ' +
+    'You can accept all, reject all or choose per purpose, and change your mind at any time.',
+  acceptAll: 'Accept all',
+  rejectAll: 'Reject all',
+  manage: 'Manage preferences',
+};
+const PURPOSES = {
+  necessary: { title: 'Strictly necessary', description: 'Needed for the site to work; always on.' },
+  analytics: { title: 'Analytics', description: 'Anonymous statistics about how the site is used.' },
+  marketing: { title: 'Marketing', description: 'Advertising and measuring its effect.' },
+  personalization: { title: 'Personalization', description: 'Content chosen for you.' },
+};
+// Ids chosen not to collide with tarteaucitron's built-in service catalogue.
+const SERVICES = [
+  { id: 'session-cookie', purpose: 'necessary', title: 'Session cookie' },
+  { id: 'load-balancer', purpose: 'necessary', title: 'Load balancer' },
+  { id: 'google-analytics', purpose: 'analytics', title: 'Google Analytics' },
+  { id: 'site-search-stats', purpose: 'analytics', title: 'Site search statistics' },
+  { id: 'ad-network', purpose: 'marketing', title: 'Ad network' },
+  { id: 'retargeting-pixel', purpose: 'marketing', title: 'Retargeting pixel' },
+  { id: 'recommendations', purpose: 'personalization', title: 'Recommendations' },
+  { id: 'saved-preferences', purpose: 'personalization', title: 'Saved preferences' },
+];
 
 const page = ({ head = '', body = '' }) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Article</title>
@@ -73,6 +103,181 @@ if (window.__queryableAt === null) window.assent.ready.then(() => { if (window.a
     accept: '[data-assent-ui="banner"] [data-assent-action="accept-all"]',
     reject: '[data-assent-ui="banner"] [data-assent-action="reject-all"]',
     api: () => window.assent.get('analytics'),
+  },
+
+  // Docs (cookieconsent.orestbida.com, "Getting started"): the CSS in <head>, the UMD
+  // script and CookieConsent.run({...}) at the end of <body>; gated scripts are
+  // <script type="text/plain" data-category=... data-service=...> placed before run().
+  // All options not listed here keep their defaults (consent modal "box", bottom right).
+  'vanilla-cookieconsent': {
+    package: 'vanilla-cookieconsent',
+    files: `${NM}/vanilla-cookieconsent/`,
+    page: () => {
+      const categories = Object.fromEntries(Object.keys(PURPOSES).map((p) => [p, {
+        ...(p === 'necessary' ? { enabled: true, readOnly: true } : {}),
+        services: Object.fromEntries(SERVICES.filter((s) => s.purpose === p).map((s) => [s.id, { label: s.title }])),
+      }]));
+      const config = {
+        categories,
+        language: {
+          default: 'en',
+          translations: {
+            en: {
+              consentModal: {
+                title: TEXT.title,
+                description: TEXT.description,
+                acceptAllBtn: TEXT.acceptAll,
+                acceptNecessaryBtn: TEXT.rejectAll,
+                showPreferencesBtn: TEXT.manage,
+              },
+              preferencesModal: {
+                title: TEXT.manage,
+                acceptAllBtn: TEXT.acceptAll,
+                acceptNecessaryBtn: TEXT.rejectAll,
+                savePreferencesBtn: 'Save preferences',
+                closeIconLabel: 'Close',
+                sections: [
+                  { title: TEXT.title, description: TEXT.description },
+                  ...Object.entries(PURPOSES).map(([id, p]) => ({ title: p.title, description: p.description, linkedCategory: id })),
+                ],
+              },
+            },
+          },
+        },
+      };
+      return page({
+        head: `<link rel="stylesheet" href="${NM}/vanilla-cookieconsent/dist/cookieconsent.css">
+<script>window.__queryableAt = null;
+addEventListener('cc:onConsent', () => { if (window.__queryableAt === null && CookieConsent.acceptedCategory('analytics')) window.__queryableAt = performance.now(); });</script>`,
+        body: `<script type="text/plain" data-category="analytics" data-service="google-analytics">${GATED}</script>
+<script src="${NM}/vanilla-cookieconsent/dist/cookieconsent.umd.js"></script>
+<script>CookieConsent.run(${JSON.stringify(config)});
+if (window.__queryableAt === null && CookieConsent.acceptedCategory('analytics')) window.__queryableAt = performance.now();</script>`,
+      });
+    },
+    banner: '#cc-main .cm',
+    accept: '#cc-main .cm [data-role="all"]',
+    reject: '#cc-main .cm [data-role="necessary"]',
+    api: () => window.CookieConsent.acceptedCategory('analytics'),
+  },
+
+  // Docs (klaro README, heyklaro.com): a klaroConfig object, then
+  // <script defer src="klaro.js"> (the build with CSS and translations bundled);
+  // gated scripts are <script type="text/plain" data-type="text/javascript" data-name=...>.
+  // Options follow the annotated dist/config.js (default: false, acceptAll: true,
+  // notice at the bottom right, not a modal). Consent is per service.
+  klaro: {
+    package: 'klaro',
+    files: `${NM}/klaro/`,
+    page: () => {
+      const config = {
+        version: 1,
+        elementID: 'klaro',
+        storageMethod: 'cookie',
+        cookieName: 'klaro',
+        cookieExpiresAfterDays: 365,
+        default: false,
+        mustConsent: false,
+        acceptAll: true,
+        hideDeclineAll: false,
+        hideLearnMore: false,
+        noticeAsModal: false,
+        groupByPurpose: true,
+        translations: {
+          zz: { privacyPolicyUrl: '/privacy' },
+          en: {
+            consentModal: { title: TEXT.manage, description: TEXT.description },
+            purposes: PURPOSES,
+          },
+        },
+        services: SERVICES.map((s) => ({
+          name: s.id,
+          title: s.title,
+          purposes: [s.purpose],
+          ...(s.purpose === 'necessary' ? { required: true } : {}),
+        })),
+      };
+      return page({
+        // Klaro builds window.klaro only when its script has run (rendering included),
+        // so its API is first readable at DOMContentLoaded, right after that script.
+        head: `<script>var klaroConfig = ${JSON.stringify(config)};
+window.__queryableAt = null;
+document.addEventListener('DOMContentLoaded', () => { if (window.klaro && klaro.getManager().getConsent('google-analytics') === true) window.__queryableAt = performance.now(); });</script>
+<script defer src="${NM}/klaro/dist/klaro.js"></script>`,
+        body: `<script type="text/plain" data-type="text/javascript" data-name="google-analytics">${GATED}</script>`,
+      });
+    },
+    banner: '.klaro .cookie-notice',
+    accept: '.klaro .cookie-notice .cn-buttons .cm-btn-success',
+    reject: '.klaro .cookie-notice .cn-buttons .cn-decline',
+    api: () => window.klaro.getManager().getConsent('google-analytics'),
+  },
+
+  // Docs (tarteaucitron README and installation guide): the script and
+  // tarteaucitron.init({...}) in <head> (the README's parameters), the services and
+  // tarteaucitron.job before </body>. It loads its CSS, language file and service
+  // catalogue itself after window load. It has no blocking markup: the documented way
+  // to gate code is a custom service whose js() runs once the service is allowed.
+  tarteaucitron: {
+    package: 'tarteaucitronjs',
+    files: `${NM}/tarteaucitronjs/`,
+    page: () => {
+      const init = {
+        privacyUrl: '',
+        bodyPosition: 'bottom',
+        hashtag: '#tarteaucitron',
+        cookieName: 'tarteaucitron',
+        orientation: 'middle',
+        groupServices: false,
+        showDetailsOnClick: true,
+        serviceDefaultState: 'wait',
+        showAlertSmall: false,
+        showTitleBanner: false,
+        cookieslist: false,
+        cookieslistEmbed: false,
+        showIcon: true,
+        iconPosition: 'BottomRight',
+        adblocker: false,
+        DenyAllCta: true,
+        AcceptAllCta: true,
+        highPrivacy: true,
+        alwaysNeedConsent: false,
+        handleBrowserDNTRequest: false,
+        removeCredit: false,
+        moreInfoLink: true,
+        useExternalCss: false,
+        useExternalJs: false,
+        readmoreLink: '',
+        mandatory: true,
+        mandatoryCta: true,
+        googleConsentMode: true,
+        bingConsentMode: true,
+        pianoConsentMode: true,
+        pianoConsentModeEssential: false,
+        softConsentMode: false,
+        dataLayer: false,
+        serverSide: false,
+        partnersList: false,
+      };
+      const TYPES = { necessary: 'other', analytics: 'analytic', marketing: 'ads', personalization: 'other' };
+      const services = SERVICES.map((s) => `tarteaucitron.services[${JSON.stringify(s.id)}] = {
+  key: ${JSON.stringify(s.id)}, type: ${JSON.stringify(TYPES[s.purpose])}, name: ${JSON.stringify(s.title)},
+  needConsent: ${s.purpose !== 'necessary'}, cookies: [],
+  js: function () { 'use strict'; ${s.id === 'google-analytics' ? GATED : ''} }, fallback: function () { 'use strict'; }
+};`).join('\n');
+      return page({
+        head: `<script src="${NM}/tarteaucitronjs/tarteaucitron.min.js"></script>
+<script>tarteaucitron.init(${JSON.stringify(init)});
+window.__queryableAt = null;
+document.addEventListener('google-analytics_added', () => { if (window.__queryableAt === null && tarteaucitron.state['google-analytics'] === true) window.__queryableAt = performance.now(); });</script>`,
+        body: `<script>${services}
+(tarteaucitron.job = tarteaucitron.job || []).push(${SERVICES.map((s) => JSON.stringify(s.id)).join(', ')});</script>`,
+      });
+    },
+    banner: '#tarteaucitronAlertBig',
+    accept: '#tarteaucitronAlertBig #tarteaucitronPersonalize2',
+    reject: '#tarteaucitronAlertBig #tarteaucitronAllDenied2',
+    api: () => window.tarteaucitron.state['google-analytics'],
   },
 };
 
@@ -103,6 +308,9 @@ const browser = await chromium.launch({
   args: [
     '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    // navigator.webdriver stays false, as for a person: vanilla-cookieconsent's default
+    // hideFromBots would otherwise never show its banner under automation.
+    '--disable-blink-features=AutomationControlled',
   ],
 });
 
@@ -193,7 +401,8 @@ async function visit(name, rate, storageState) {
 }
 
 // First-visit metrics are sampled SETTLE_MS after the banner is opaque; accept-all and
-// reject-all are clicked CLICK_AFTER_MS after it (a banner may wire its buttons up late).
+// reject-all are clicked CLICK_AFTER_MS after it. tarteaucitron wires its buttons up in a
+// setTimeout of 500 ms after it has drawn the banner: a click before that does nothing.
 const SETTLE_MS = 500;
 const CLICK_AFTER_MS = 1000;
 
@@ -202,7 +411,7 @@ const apiSays = (page, name) => page.evaluate(CANDIDATES[name].api).then((v) => 
 /** Waits for a condition; false (not an exception) when it does not come. */
 const within = (page, fn, timeout, arg = null) => page.waitForFunction(fn, arg, { timeout }).then(() => true, () => false);
 
-async function firstVisit(name, rate) {
+async function firstVisit(name, rate, { screenshot = false } = {}) {
   const candidate = CANDIDATES[name];
   const { context, page, net, errors, metrics } = await visit(name, rate);
   try {
@@ -222,6 +431,7 @@ async function firstVisit(name, rate) {
       gatedRanBeforeConsent: window.__gatedRanAt !== undefined,
     }));
     const apiBefore = await apiSays(page, name);
+    if (screenshot) await page.screenshot({ path: fileURLToPath(new URL(`${name}.png`, RESULTS)) });
     await page.waitForTimeout(CLICK_AFTER_MS - SETTLE_MS);
     await page.click(candidate.accept);
     const ranAfterAcceptAll = await within(page, () => window.__gatedRanAt !== undefined, 10000);
@@ -331,7 +541,9 @@ const started = Date.now();
 const load1AtStart = os.loadavg()[0];
 // One untimed first visit per candidate, so the server has compressed every file once
 // (as a CDN has) and the browser has started every kind of process.
-for (const name of NAMES) await firstVisit(name, RATES[0]).catch(() => {});
+// With --screenshots it saves each banner to bench/results/<candidate>.png.
+mkdirSync(RESULTS, { recursive: true });
+for (const name of NAMES) await firstVisit(name, RATES[0], { screenshot: SCREENSHOTS }).catch(() => {});
 
 const samples = Object.fromEntries(RATES.map((rate) => [rate, Object.fromEntries(NAMES.map((n) => [n, []]))]));
 const orders = [];
@@ -433,8 +645,7 @@ const result = {
 };
 await browser.close();
 await server.close();
-mkdirSync(new URL('results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('results/latest.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(new URL('latest.json', RESULTS), JSON.stringify(result, null, 2) + '\n');
 
 // ---------------------------------------------------------------------------------------
 // Table: per metric, each candidate's median / p90, and Assent's median over the best
