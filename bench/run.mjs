@@ -16,7 +16,7 @@
 // - reject visit (empty storage): reject all, then check the gated script stays blocked;
 // - return visit (the storage accept-all left, in the candidate's own format): one load
 //   warms the context, the reload is measured: decision queryable through the public
-//   API, gated script ran.
+//   API, gated script ran, the consent manager's bytes on the reload.
 // bench/README.md says exactly what each metric is and how each peer is configured.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -420,6 +420,7 @@ async function firstVisit(name, rate, { screenshot = false } = {}) {
     await within(page, () => window.__bannerOpaqueAt !== undefined, 3000);
     await page.waitForTimeout(SETTLE_MS);
     const m = await metrics();
+    const own = { bytes: net.own, requests: net.ownRequests, page: net.page, files: { ...net.files } };
     const measured = await page.evaluate(() => ({
       bannerLaidOut: window.__bannerLaidOutAt,
       bannerVisible: window.__bannerAt,
@@ -447,9 +448,9 @@ async function firstVisit(name, rate, { screenshot = false } = {}) {
         bannerLaidOut: measured.bannerLaidOut,
         bannerVisible: measured.bannerVisible,
         bannerOpaque: measured.bannerOpaque,
-        cmpBytes: net.own,
-        cmpRequests: net.ownRequests,
-        pageBytes: net.page,
+        cmpBytes: own.bytes,
+        cmpRequests: own.requests,
+        pageBytes: own.page,
         longTasks: measured.longTasks,
         scriptMs: m.ScriptDuration * 1000,
         taskMs: m.TaskDuration * 1000,
@@ -457,7 +458,7 @@ async function firstVisit(name, rate, { screenshot = false } = {}) {
         wasmBytes: measured.wasmMemory,
         wasmMemories: measured.wasmMemories,
         cls: measured.cls,
-        files: net.files,
+        files: own.files,
       },
       checks: {
         blockedBeforeConsent: !measured.gatedRanBeforeConsent && apiBefore !== true,
@@ -492,9 +493,10 @@ async function rejectVisit(name, rate) {
 
 async function returnVisit(name, rate, state) {
   // One load warms the context (HTTP cache, V8); the reload is measured.
-  const { context, page, errors } = await visit(name, rate, state);
+  const { context, page, net, errors } = await visit(name, rate, state);
   try {
     await page.waitForFunction(() => window.__gatedRanAt !== undefined, null, { timeout: 10000 });
+    const bytesBefore = net.own;
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction(() => window.__gatedRanAt !== undefined && window.__queryableAt != null, null, { timeout: 10000 });
     await page.waitForTimeout(300); // time for a banner to appear if one (wrongly) would
@@ -503,7 +505,11 @@ async function returnVisit(name, rate, state) {
       gatedRan: window.__gatedRanAt,
       bannerShown: window.__bannerLaidOutAt !== undefined,
     }));
-    return { sample: { returnQueryable: measured.queryable, returnGatedRan: measured.gatedRan }, checks: { returnVisitNoBanner: !measured.bannerShown }, notes: { errors } };
+    return {
+      sample: { returnQueryable: measured.queryable, returnGatedRan: measured.gatedRan, returnCmpBytes: net.own - bytesBefore },
+      checks: { returnVisitNoBanner: !measured.bannerShown },
+      notes: { errors },
+    };
   } finally {
     await context.close();
   }
@@ -576,6 +582,7 @@ const METRICS = [
   ['cls', 'first: CLS', 1, 3],
   ['returnQueryable', 'return: decision queryable (ms)', 1, 0],
   ['returnGatedRan', 'return: gated script ran (ms)', 1, 0],
+  ['returnCmpBytes', 'return: CMP bytes, encoded (KiB)', 1 / 1024, 1],
 ];
 const CHECKS = ['blockedBeforeConsent', 'ranAfterAcceptAll', 'blockedAfterRejectAll', 'returnVisitNoBanner', 'ownFilesLoaded'];
 
