@@ -378,7 +378,11 @@ async function visit(name, rate, storageState) {
   await cdp.send('Performance.enable');
   await cdp.send('Network.enable');
   const urls = new Map();
-  const net = { own: 0, ownRequests: 0, page: 0, files: {}, failed: [] };
+  // `sinceMark` counts own bytes of requests started after net.mark() (the return
+  // visit's reload), so a request of the previous load that finishes late is not in it.
+  const net = { own: 0, ownRequests: 0, page: 0, files: {}, failed: [], sinceMark: 0, epoch: 0, mark() { this.epoch += 1; this.sinceMark = 0; } };
+  const epochOf = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => { if (!epochOf.has(e.requestId)) epochOf.set(e.requestId, net.epoch); });
   cdp.on('Network.responseReceived', (e) => {
     const path = new URL(e.response.url).pathname;
     urls.set(e.requestId, path);
@@ -392,6 +396,7 @@ async function visit(name, rate, storageState) {
       net.own += e.encodedDataLength;
       net.ownRequests += 1;
       net.files[path] = (net.files[path] ?? 0) + e.encodedDataLength;
+      if (epochOf.get(e.requestId) === net.epoch) net.sinceMark += e.encodedDataLength;
     }
   });
   await page.addInitScript(instrument, candidate.banner);
@@ -496,7 +501,7 @@ async function returnVisit(name, rate, state) {
   const { context, page, net, errors } = await visit(name, rate, state);
   try {
     await page.waitForFunction(() => window.__gatedRanAt !== undefined, null, { timeout: 10000 });
-    const bytesBefore = net.own;
+    net.mark();
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction(() => window.__gatedRanAt !== undefined && window.__queryableAt != null, null, { timeout: 10000 });
     await page.waitForTimeout(300); // time for a banner to appear if one (wrongly) would
@@ -506,7 +511,7 @@ async function returnVisit(name, rate, state) {
       bannerShown: window.__bannerLaidOutAt !== undefined,
     }));
     return {
-      sample: { returnQueryable: measured.queryable, returnGatedRan: measured.gatedRan, returnCmpBytes: net.own - bytesBefore },
+      sample: { returnQueryable: measured.queryable, returnGatedRan: measured.gatedRan, returnCmpBytes: net.sinceMark },
       checks: { returnVisitNoBanner: !measured.bannerShown },
       notes: { errors },
     };
