@@ -24,6 +24,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { brotliCompressSync } from 'node:zlib';
 import { startServer } from '../scripts/serve.mjs';
 import { snippet } from '../scripts/snippet.mjs';
 
@@ -44,9 +45,9 @@ const SCREENSHOTS = args.includes('--screenshots');
 const RESULTS = new URL('results/', import.meta.url);
 
 // ---------------------------------------------------------------------------------------
-// The test page and the consent setup every peer gets: one article, 4 purposes, 8
-// services (2 per purpose), one gated analytics script. The Assent page uses its own
-// configuration (dist/config.json, the default one), unchanged.
+// The test page and the consent setup every candidate gets: one article, 4 purposes, 8
+// services (2 per purpose), one gated analytics script. Assent gets them as an Assent
+// configuration (ASSENT_CONFIG below, served at /assent/bench-config.json).
 
 const ARTICLE = Array.from({ length: 12 }, (_, i) =>
   `<p>Paragraph ${i + 1}: an article of the kind a consent manager sits in front of.</p>`).join('\n');
@@ -80,6 +81,27 @@ const SERVICES = [
   { id: 'saved-preferences', purpose: 'personalization', title: 'Saved preferences' },
 ];
 
+/** The same purposes and services as an Assent configuration (docs/config-format.md);
+ * Assent's format needs both languages, so the Chinese texts repeat the English. */
+const both = (text) => ({ 'zh-CN': text, en: text });
+const ASSENT_CONFIG = JSON.stringify({
+  assentConfig: 1,
+  policy: {
+    id: 'bench', version: 'bench-1', effectiveDate: '2026-01-01', title: both('Privacy policy'),
+    controller: { name: both('Example Ltd') }, links: { policy: 'https://example.com/privacy' },
+  },
+  purposes: Object.entries(PURPOSES).map(([id, p]) => ({
+    id, name: both(p.title), description: both(p.description),
+    legalBasis: id === 'necessary' ? 'necessary' : 'consent',
+    ...(id === 'necessary' ? {} : { refusalConsequence: both('The site works without it.') }),
+  })),
+  dataItems: [],
+  thirdParties: SERVICES.map((s) => ({
+    id: s.id, name: both(s.title), sharingType: 'sdk', dataShared: [], purposes: [s.purpose],
+    disclosedIn: { document: 'privacy-policy', section: '1' },
+  })),
+});
+
 const page = ({ head = '', body = '' }) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Article</title>
 ${head}
@@ -94,7 +116,7 @@ const CANDIDATES = {
     package: null,
     files: '/assent/',
     page: () => page({
-      head: `${snippet()}
+      head: `${snippet().replace('data-config="/assent/config.json"', 'data-config="/assent/bench-config.json"').replace(/data-policy-version="[^"]*"/, 'data-policy-version="bench-1"')}
 <script>window.__queryableAt = window.assent.get('analytics') === true ? performance.now() : null;
 if (window.__queryableAt === null) window.assent.ready.then(() => { if (window.assent.get('analytics') === true) window.__queryableAt = performance.now(); });</script>`,
       body: `<script type="text/plain" data-assent="analytics">${GATED}</script>`,
@@ -296,6 +318,12 @@ for (const c of Object.values(CANDIDATES)) if (c.package) routes[`${NM}/${c.pack
 const server = await startServer({
   routes,
   handler: (req, res, url) => {
+    if (url.pathname === '/assent/bench-config.json') {
+      // Compressed like every other file (brotli), and counted as Assent's bytes.
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache', 'content-encoding': 'br' });
+      res.end(brotliCompressSync(ASSENT_CONFIG));
+      return true;
+    }
     const name = url.pathname.slice(1);
     if (!CANDIDATES[name]) return false;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
