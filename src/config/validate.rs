@@ -1,7 +1,7 @@
 //! Stage two of configuration validation: what serde cannot check. Every problem is
 //! pushed with its JSON path; nothing stops at the first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -41,9 +41,12 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         v.id(&mut consent_ids, &path, &t.id);
         v.texts(&path, t);
     }
-    let purpose_ids: Vec<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
-    let third_party_ids: Vec<&str> = config.third_parties.iter().map(|t| t.id.as_str()).collect();
-    let data_item_ids: Vec<&str> = config.data_items.iter().map(|d| d.id.as_str()).collect();
+    // Sets, not lists: a configuration may hold thousands of ids and many times more
+    // references, and a scan per reference would make validation quadratic.
+    let purpose_ids: BTreeSet<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
+    let third_party_ids: BTreeSet<&str> =
+        config.third_parties.iter().map(|t| t.id.as_str()).collect();
+    let data_item_ids: BTreeSet<&str> = config.data_items.iter().map(|d| d.id.as_str()).collect();
     let purposes = Known {
         kind: "purpose",
         ids: &purpose_ids,
@@ -153,7 +156,7 @@ struct Namespace(BTreeMap<String, String>);
 
 struct Known<'a> {
     kind: &'static str,
-    ids: &'a [&'a str],
+    ids: &'a BTreeSet<&'a str>,
 }
 
 impl Validator<'_> {
@@ -208,7 +211,7 @@ impl Validator<'_> {
 
     fn refs(&mut self, path: &str, refs: &[String], known: &Known<'_>) {
         for (i, r) in refs.iter().enumerate() {
-            if !known.ids.contains(&r.as_str()) {
+            if !known.ids.contains(r.as_str()) {
                 self.push(
                     format!("{path}[{i}]"),
                     Problem::UnknownReference {
