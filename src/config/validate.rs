@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{error, Config, ConfigError, Problem};
+use super::{report, Config, ConfigError, Problem};
 
 pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
     let mut v = Validator { errors };
@@ -161,7 +161,7 @@ struct Known<'a> {
 
 impl Validator<'_> {
     fn push(&mut self, path: impl Into<String>, problem: Problem) {
-        self.errors.push(error(path, problem));
+        report(self.errors, path, problem);
     }
 
     fn policy(&mut self, config: &Config) {
