@@ -77,6 +77,11 @@ for (const c of JSON.parse(read('tests/fixtures/invalid-configs.json')).cases) {
 
 const vectors = JSON.parse(read('tests/fixtures/record-vectors.json'));
 const recordSeeds = vectors.map((v) => v.stored).filter((s) => typeof s === 'string');
+// Near the length limit: a valid record with a 65 000-character consent id, which a
+// decision must not carry into a record too long to count (tests/record_limits.rs).
+const nearLimit = JSON.parse(vectors.find((v) => v.expect === 'valid').stored);
+nearLimit.consentId = 'x'.repeat(65000);
+recordSeeds.push(JSON.stringify(nearLimit));
 // Accept all, reject all, set (four purposes on, two off) with GPC, a set naming an
 // unknown id: one of each in front of every stored value.
 const choices = [[0, 0, 0], [2, 0, 0], [5, 0x3f, 0x0f], [0x14, 0x01, 0x01]];

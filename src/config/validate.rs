@@ -7,6 +7,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{report, Config, ConfigError, Problem};
+use crate::language::Lang;
+use crate::record::{
+    Method, Record, MAX_KEPT_CONSENT_ID_BYTES, MAX_RECORD_LENGTH, MAX_SAFE_INTEGER,
+};
 
 pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
     let mut v = Validator { errors };
@@ -91,6 +95,8 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
             v.push(format!("{path}.disclosedIn.section"), Problem::Empty);
         }
     }
+
+    v.record_fits(config);
 
     let mut feature_ids = Namespace::default();
     for (i, f) in config.features.iter().enumerate() {
@@ -188,6 +194,39 @@ impl Validator<'_> {
             if let Some(url) = &right.url {
                 self.link(&format!("$.policy.rights[{i}].url"), url);
             }
+        }
+    }
+
+    /// The longest record a decision on this configuration can write must fit the
+    /// stored-record limit, or no decision would ever count and the banner would come
+    /// back on every page: every purpose and third party refused, the longest method,
+    /// the largest timestamps, a kept consent id of characters JSON escapes.
+    fn record_fits(&mut self, config: &Config) {
+        let ids = config.purposes.iter().map(|p| &p.id);
+        let longest = Record {
+            policy_version: config.policy.version.clone(),
+            consent_id: "\u{1}".repeat(MAX_KEPT_CONSENT_ID_BYTES),
+            created_at: MAX_SAFE_INTEGER as u64,
+            updated_at: MAX_SAFE_INTEGER as u64,
+            expires_at: MAX_SAFE_INTEGER as u64,
+            language: Lang::ZhCn,
+            method: Method::Preferences,
+            gpc: true,
+            decisions: ids
+                .chain(config.third_parties.iter().map(|t| &t.id))
+                .map(|id| (id.clone(), false))
+                .collect(),
+        };
+        let length = longest.encode().encode_utf16().count();
+        if length > MAX_RECORD_LENGTH {
+            self.push(
+                "$",
+                Problem::Invalid(format!(
+                    "a consent record for this configuration can be {length} characters, \
+                     more than the {MAX_RECORD_LENGTH} a stored record may hold: use fewer \
+                     or shorter purpose and third-party ids, or a shorter policy version"
+                )),
+            );
         }
     }
 
