@@ -298,8 +298,13 @@ fn error(path: impl Into<String>, problem: Problem) -> ConfigError {
 
 /// Adds a problem to the list, or counts it once [`MAX_LISTED_PROBLEMS`] are listed.
 fn report(errors: &mut Vec<ConfigError>, path: impl Into<String>, problem: Problem) {
+    listed(errors, error(path, problem));
+}
+
+/// [`report`]'s work, in one copy rather than one per type of path.
+fn listed(errors: &mut Vec<ConfigError>, e: ConfigError) {
     if errors.len() < MAX_LISTED_PROBLEMS {
-        errors.push(error(path, problem));
+        errors.push(e);
     } else if let Some(ConfigError {
         problem: Problem::TooMany { more },
         ..

@@ -1,7 +1,7 @@
 //! Stage two of configuration validation: what serde cannot check. Every problem is
 //! pushed with its JSON path; nothing stops at the first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -45,12 +45,12 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         v.id(&mut consent_ids, &path, &t.id);
         v.texts(&path, t);
     }
-    // Sets, not lists: a configuration may hold thousands of ids and many times more
-    // references, and a scan per reference would make validation quadratic.
-    let purpose_ids: BTreeSet<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
-    let third_party_ids: BTreeSet<&str> =
-        config.third_parties.iter().map(|t| t.id.as_str()).collect();
-    let data_item_ids: BTreeSet<&str> = config.data_items.iter().map(|d| d.id.as_str()).collect();
+    // Maps, not lists: a configuration may hold thousands of ids and many times more
+    // references, and a scan per reference would make validation quadratic. (The
+    // same map type as `Config`'s own index, so the WebAssembly gains no new code.)
+    let purpose_ids = index(config.purposes.iter().map(|p| &p.id));
+    let third_party_ids = index(config.third_parties.iter().map(|t| &t.id));
+    let data_item_ids = index(config.data_items.iter().map(|d| &d.id));
     let purposes = Known {
         kind: "purpose",
         ids: &purpose_ids,
@@ -162,7 +162,11 @@ struct Namespace(BTreeMap<String, String>);
 
 struct Known<'a> {
     kind: &'static str,
-    ids: &'a BTreeSet<&'a str>,
+    ids: &'a BTreeMap<String, usize>,
+}
+
+fn index<'a>(ids: impl Iterator<Item = &'a String>) -> BTreeMap<String, usize> {
+    ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
 }
 
 impl Validator<'_> {
@@ -202,7 +206,13 @@ impl Validator<'_> {
     /// back on every page: every purpose and third party refused, the longest method,
     /// the largest timestamps, a kept consent id of characters JSON escapes.
     fn record_fits(&mut self, config: &Config) {
-        let ids = config.purposes.iter().map(|p| &p.id);
+        let mut decisions = BTreeMap::new();
+        for id in config.purposes.iter().map(|p| &p.id) {
+            decisions.insert(id.clone(), false);
+        }
+        for id in config.third_parties.iter().map(|t| &t.id) {
+            decisions.insert(id.clone(), false);
+        }
         let longest = Record {
             policy_version: config.policy.version.clone(),
             consent_id: "\u{1}".repeat(MAX_KEPT_CONSENT_ID_BYTES),
@@ -212,10 +222,7 @@ impl Validator<'_> {
             language: Lang::ZhCn,
             method: Method::Preferences,
             gpc: true,
-            decisions: ids
-                .chain(config.third_parties.iter().map(|t| &t.id))
-                .map(|id| (id.clone(), false))
-                .collect(),
+            decisions,
         };
         let length = longest.encode().encode_utf16().count();
         if length > MAX_RECORD_LENGTH {
@@ -250,7 +257,7 @@ impl Validator<'_> {
 
     fn refs(&mut self, path: &str, refs: &[String], known: &Known<'_>) {
         for (i, r) in refs.iter().enumerate() {
-            if !known.ids.contains(r.as_str()) {
+            if !known.ids.contains_key(r.as_str()) {
                 self.push(
                     format!("{path}[{i}]"),
                     Problem::UnknownReference {
