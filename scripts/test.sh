@@ -9,6 +9,7 @@ bash scripts/setup.sh
 
 echo "== native tests (core: configuration, record, decisions)"
 cargo test --quiet -p assent
+echo "== fuzzing, short run (docs/fuzzing.md)" && bash scripts/fuzz.sh 20
 
 echo "== in-browser unit tests (runtime edges, headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use crate::config::{Config, ConsentSubject};
 use crate::language::Lang;
-use crate::record::{consent_id_from_random, Method, Record, DAY_MS};
+use crate::record::{consent_id_from_random, Method, Record, DAY_MS, MAX_KEPT_CONSENT_ID_BYTES};
 
 /// What the user (or a page script on their behalf) chose.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,7 +144,10 @@ pub struct DecisionContext {
 }
 
 /// The record a choice produces. The consent id and creation time of a previous
-/// record (for the same policy) are kept, so one visitor's decisions stay linked.
+/// record (for the same policy) are kept, so one visitor's decisions stay linked,
+/// unless its consent id is longer than [`MAX_KEPT_CONSENT_ID_BYTES`]: then this is a
+/// new consent. Together with the configuration's own check, the record always fits
+/// the stored-record limit.
 pub fn apply_choice(
     config: &Config,
     previous: Option<&Record>,
@@ -196,12 +199,13 @@ pub fn apply_choice(
         decisions.insert(third_party.id.clone(), granted);
     }
     let expiry = u64::from(config.record_expiry_days()) * DAY_MS;
+    let linked = previous.filter(|r| r.consent_id.len() <= MAX_KEPT_CONSENT_ID_BYTES);
     Ok(Record {
         policy_version: config.policy().version.clone(),
-        consent_id: previous
+        consent_id: linked
             .map(|r| r.consent_id.clone())
             .unwrap_or_else(|| consent_id_from_random(context.random)),
-        created_at: previous.map(|r| r.created_at).unwrap_or(context.now),
+        created_at: linked.map(|r| r.created_at).unwrap_or(context.now),
         updated_at: context.now,
         expires_at: context.now.saturating_add(expiry),
         language: context.language,

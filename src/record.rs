@@ -25,7 +25,11 @@ pub const SCHEMA_VERSION: u64 = 1;
 pub const MAX_RECORD_LENGTH: usize = 64 * 1024;
 /// The largest integer a JavaScript number holds exactly; timestamps above it are
 /// rejected so that Rust and the stub read the same value.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+/// A previous record's consent id is carried into the next one only up to this many
+/// bytes (Assent writes 36). A longer one was not written by Assent, and carrying it
+/// could push the new record past [`MAX_RECORD_LENGTH`], so that it never counts.
+pub const MAX_KEPT_CONSENT_ID_BYTES: usize = 64;
 pub const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// How a decision was made.

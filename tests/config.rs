@@ -98,7 +98,7 @@ fn every_validation_error_kind_is_reported_with_its_path() {
             "unknown-reference",
             "unsupported-format"
         ],
-        "every kind of problem has a case"
+        "every kind of problem has a case (too-many-problems: tests/config_limits.rs)"
     );
 }
 

@@ -1,5 +1,5 @@
 //! The site's configuration: parsed and validated in two stages, every problem
-//! reported with its JSON path.
+//! reported with its JSON path (the first [`MAX_LISTED_PROBLEMS`], then a count).
 //!
 //! Stage one ([`model`]) lets serde check shapes, one element at a time, so a wrong
 //! type in `purposes[2]` does not hide a missing field in `thirdParties[5]`. Stage two
@@ -28,6 +28,11 @@ pub fn json_schema() -> String {
 /// Configurations larger than this are refused before parsing: the seed
 /// configuration is about a tenth of it, and a consent manager must not stall a page.
 pub const MAX_CONFIG_BYTES: usize = 2 * 1024 * 1024;
+
+/// At most this many problems are listed; the rest are counted in one last
+/// [`Problem::TooMany`]. A 2 MiB file can hold a million bad elements, and listing
+/// every one held some 180 MB and built an error message of tens of megabytes.
+pub const MAX_LISTED_PROBLEMS: usize = 100;
 
 /// Records are asked again after this many days unless the configuration says.
 pub const DEFAULT_RECORD_EXPIRY_DAYS: u32 = 182;
@@ -68,6 +73,9 @@ pub enum Problem {
     Invalid(String),
     /// A consent-based purpose does not say what refusing costs.
     MissingRefusalConsequence,
+    /// [`MAX_LISTED_PROBLEMS`] problems are listed before this one; `more` were found
+    /// after them and are not listed.
+    TooMany { more: usize },
 }
 
 impl Problem {
@@ -85,6 +93,7 @@ impl Problem {
             Problem::Empty => "empty",
             Problem::Invalid(_) => "invalid",
             Problem::MissingRefusalConsequence => "missing-refusal-consequence",
+            Problem::TooMany { .. } => "too-many-problems",
         }
     }
 }
@@ -121,6 +130,9 @@ impl fmt::Display for Problem {
                     f,
                     "a consent-based purpose must say what refusing costs (refusalConsequence)"
                 )
+            }
+            Problem::TooMany { more } => {
+                write!(f, "{more} more problem(s) found and not listed")
             }
         }
     }
@@ -293,6 +305,26 @@ fn error(path: impl Into<String>, problem: Problem) -> ConfigError {
     }
 }
 
+/// Adds a problem to the list, or counts it once [`MAX_LISTED_PROBLEMS`] are listed.
+fn report(errors: &mut Vec<ConfigError>, path: impl Into<String>, problem: Problem) {
+    listed(errors, error(path, problem));
+}
+
+/// [`report`]'s work, in one copy rather than one per type of path.
+fn listed(errors: &mut Vec<ConfigError>, e: ConfigError) {
+    if errors.len() < MAX_LISTED_PROBLEMS {
+        errors.push(e);
+    } else if let Some(ConfigError {
+        problem: Problem::TooMany { more },
+        ..
+    }) = errors.last_mut()
+    {
+        *more += 1;
+    } else {
+        errors.push(error("$", Problem::TooMany { more: 1 }));
+    }
+}
+
 /// Reads the top-level object field by field and list element by list element, so one
 /// bad element does not hide the problems of the others.
 /// The top-level fields of a configuration.
@@ -313,34 +345,38 @@ pub const TOP_LEVEL_FIELDS: [&str; 11] = [
 fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Config> {
     for key in root.keys() {
         if !TOP_LEVEL_FIELDS.contains(&key.as_str()) {
-            errors.push(error(
+            report(
+                errors,
                 format!("$.{key}"),
                 Problem::Shape(format!("unknown field `{key}`")),
-            ));
+            );
         }
     }
     match root.remove("assentConfig") {
         Some(Value::Number(n)) if n.as_u64() == Some(CONFIG_FORMAT_VERSION) => {}
-        Some(other) => errors.push(error(
+        Some(other) => report(
+            errors,
             "$.assentConfig",
             Problem::UnsupportedFormat(other.to_string()),
-        )),
-        None => errors.push(error(
+        ),
+        None => report(
+            errors,
             "$",
             Problem::Shape("missing field `assentConfig`".into()),
-        )),
+        ),
     }
     let record_expiry_days = match root.remove("recordExpiryDays") {
         None => Some(DEFAULT_RECORD_EXPIRY_DAYS),
         Some(v) => match v.as_u64() {
             Some(days @ 1..=3650) => Some(days as u32),
             _ => {
-                errors.push(error(
+                report(
+                    errors,
                     "$.recordExpiryDays",
                     Problem::Invalid(format!(
                         "must be a whole number of days from 1 to 3650, got {v}"
                     )),
-                ));
+                );
                 None
             }
         },
@@ -352,7 +388,7 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
     let policy = match root.remove("policy") {
         Some(v) => read_one::<Policy>("$.policy", v, errors),
         None => {
-            errors.push(error("$", Problem::Shape("missing field `policy`".into())));
+            report(errors, "$", Problem::Shape("missing field `policy`".into()));
             None
         }
     };
@@ -405,7 +441,7 @@ fn read_one<T: DeserializeOwned>(
             } else {
                 format!("{path}.{inner}")
             };
-            errors.push(error(full, Problem::Shape(e.into_inner().to_string())));
+            report(errors, full, Problem::Shape(e.into_inner().to_string()));
             None
         }
     }
@@ -420,24 +456,33 @@ fn read_list<T: DeserializeOwned>(
     let path = format!("$.{key}");
     match root.remove(key) {
         None if required => {
-            errors.push(error("$", Problem::Shape(format!("missing field `{key}`"))));
+            report(
+                errors,
+                "$",
+                Problem::Shape(format!("missing field `{key}`")),
+            );
             None
         }
         None => Some(Vec::new()),
         Some(Value::Array(items)) => {
-            let before = errors.len();
+            let mut all_read = true;
             let list: Vec<T> = items
                 .into_iter()
                 .enumerate()
-                .filter_map(|(i, v)| read_one::<T>(&format!("{path}[{i}]"), v, errors))
+                .filter_map(|(i, v)| {
+                    let item = read_one::<T>(&format!("{path}[{i}]"), v, errors);
+                    all_read &= item.is_some();
+                    item
+                })
                 .collect();
-            (errors.len() == before).then_some(list)
+            all_read.then_some(list)
         }
         Some(other) => {
-            errors.push(error(
+            report(
+                errors,
                 path,
                 Problem::Shape(format!("expected a list, got {}", kind_of(&other))),
-            ));
+            );
             None
         }
     }

@@ -6,7 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{error, Config, ConfigError, Problem};
+use super::{report, Config, ConfigError, Problem};
+use crate::language::Lang;
+use crate::record::{
+    Method, Record, MAX_KEPT_CONSENT_ID_BYTES, MAX_RECORD_LENGTH, MAX_SAFE_INTEGER,
+};
 
 pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
     let mut v = Validator { errors };
@@ -49,9 +53,12 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         v.id(&mut consent_ids, &path, &t.id);
         v.texts(&path, t);
     }
-    let purpose_ids: Vec<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
-    let third_party_ids: Vec<&str> = config.third_parties.iter().map(|t| t.id.as_str()).collect();
-    let data_item_ids: Vec<&str> = config.data_items.iter().map(|d| d.id.as_str()).collect();
+    // Maps, not lists: a configuration may hold thousands of ids and many times more
+    // references, and a scan per reference would make validation quadratic. (The
+    // same map type as `Config`'s own index, so the WebAssembly gains no new code.)
+    let purpose_ids = index(config.purposes.iter().map(|p| &p.id));
+    let third_party_ids = index(config.third_parties.iter().map(|t| &t.id));
+    let data_item_ids = index(config.data_items.iter().map(|d| &d.id));
     let purposes = Known {
         kind: "purpose",
         ids: &purpose_ids,
@@ -96,6 +103,8 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
             v.push(format!("{path}.disclosedIn.section"), Problem::Empty);
         }
     }
+
+    v.record_fits(config);
 
     let mut feature_ids = Namespace::default();
     for (i, f) in config.features.iter().enumerate() {
@@ -161,12 +170,16 @@ struct Namespace(BTreeMap<String, String>);
 
 struct Known<'a> {
     kind: &'static str,
-    ids: &'a [&'a str],
+    ids: &'a BTreeMap<String, usize>,
+}
+
+fn index<'a>(ids: impl Iterator<Item = &'a String>) -> BTreeMap<String, usize> {
+    ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
 }
 
 impl Validator<'_> {
     fn push(&mut self, path: impl Into<String>, problem: Problem) {
-        self.errors.push(error(path, problem));
+        report(self.errors, path, problem);
     }
 
     fn policy(&mut self, config: &Config) {
@@ -196,6 +209,42 @@ impl Validator<'_> {
         }
     }
 
+    /// The longest record a decision on this configuration can write must fit the
+    /// stored-record limit, or no decision would ever count and the banner would come
+    /// back on every page: every purpose and third party refused, the longest method,
+    /// the largest timestamps, a kept consent id of characters JSON escapes.
+    fn record_fits(&mut self, config: &Config) {
+        let mut decisions = BTreeMap::new();
+        for id in config.purposes.iter().map(|p| &p.id) {
+            decisions.insert(id.clone(), false);
+        }
+        for id in config.third_parties.iter().map(|t| &t.id) {
+            decisions.insert(id.clone(), false);
+        }
+        let longest = Record {
+            policy_version: config.policy.version.clone(),
+            consent_id: "\u{1}".repeat(MAX_KEPT_CONSENT_ID_BYTES),
+            created_at: MAX_SAFE_INTEGER as u64,
+            updated_at: MAX_SAFE_INTEGER as u64,
+            expires_at: MAX_SAFE_INTEGER as u64,
+            language: Lang::ZhCn,
+            method: Method::Preferences,
+            gpc: true,
+            decisions,
+        };
+        let length = longest.encode().encode_utf16().count();
+        if length > MAX_RECORD_LENGTH {
+            self.push(
+                "$",
+                Problem::Invalid(format!(
+                    "a consent record for this configuration can be {length} characters, \
+                     more than the {MAX_RECORD_LENGTH} a stored record may hold: use fewer \
+                     or shorter purpose and third-party ids, or a shorter policy version"
+                )),
+            );
+        }
+    }
+
     fn id(&mut self, namespace: &mut Namespace, path: &str, id: &str) {
         let id_path = format!("{path}.id");
         if !is_id(id) {
@@ -216,7 +265,7 @@ impl Validator<'_> {
 
     fn refs(&mut self, path: &str, refs: &[String], known: &Known<'_>) {
         for (i, r) in refs.iter().enumerate() {
-            if !known.ids.contains(&r.as_str()) {
+            if !known.ids.contains_key(r.as_str()) {
                 self.push(
                     format!("{path}[{i}]"),
                     Problem::UnknownReference {

@@ -19,9 +19,10 @@ export const ARGS = [
 
 let printedVersion = false;
 
-/** Launches Chromium with a fresh profile (and `locale`, the browser's language);
+/** Launches Chromium with a fresh profile (and `locale`, the browser's language;
+ * `deviceScaleFactor` 2 with a halved viewport is a window zoomed to 200%);
  * close() also removes the profile. */
-export async function launch({ locale = 'en-US', viewport = { width: 1280, height: 800 } } = {}) {
+export async function launch({ locale = 'en-US', viewport = { width: 1280, height: 800 }, deviceScaleFactor } = {}) {
   if (!printedVersion) {
     printedVersion = true;
     try {
@@ -36,6 +37,7 @@ export async function launch({ locale = 'en-US', viewport = { width: 1280, heigh
     args: ARGS,
     headless: true,
     viewport,
+    deviceScaleFactor,
     locale,
   });
   return {
