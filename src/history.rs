@@ -19,6 +19,10 @@ use crate::record::Record;
 pub const HISTORY_KEY: &str = "assent.history";
 /// How many events are kept: the oldest go first.
 pub const MAX_EVENTS: usize = 50;
+/// localStorage key of the events waiting to be POSTed to `receiptEndpoint`.
+pub const OUTBOX_KEY: &str = "assent.outbox";
+/// How many unsent events are kept (the endpoint may be down for days).
+pub const MAX_OUTBOX: usize = 200;
 
 /// `sha256:` and the hex SHA-256 of `bytes`.
 pub fn sha256(bytes: &[u8]) -> String {
@@ -107,11 +111,28 @@ pub fn events(stored: Option<&str>) -> Vec<Value> {
 /// Stored text that is not a list (or is unreadable) starts a new history; entries
 /// are kept as they are, so an event from a newer build is not lost.
 pub fn append(stored: Option<&str>, event: &Event) -> String {
-    let mut events = events(stored);
-    events.push(serde_json::to_value(event).unwrap_or(Value::Null));
-    let excess = events.len().saturating_sub(MAX_EVENTS);
-    events.drain(..excess);
-    Value::Array(events).to_string()
+    bounded_push(
+        stored,
+        serde_json::to_value(event).unwrap_or(Value::Null),
+        MAX_EVENTS,
+    )
+}
+
+/// The stored outbox with `event` queued under `id` (`{"id", "event"}`), newest last,
+/// at most [`MAX_OUTBOX`]. The loader POSTs each entry and removes it once the
+/// endpoint acknowledges it; the id lets the endpoint drop a repeat whose
+/// acknowledgement was lost.
+pub fn enqueue(stored: Option<&str>, id: &str, event: &Event) -> String {
+    let entry = serde_json::json!({ "id": id, "event": event });
+    bounded_push(stored, entry, MAX_OUTBOX)
+}
+
+fn bounded_push(stored: Option<&str>, value: Value, max: usize) -> String {
+    let mut items = events(stored);
+    items.push(value);
+    let excess = items.len().saturating_sub(max);
+    items.drain(..excess);
+    Value::Array(items).to_string()
 }
 
 #[cfg(test)]
@@ -205,5 +226,24 @@ mod tests {
         let foreign = r#"[{"from":"a newer build"}]"#;
         let kept: Vec<Value> = serde_json::from_str(&append(Some(foreign), &event)).unwrap();
         assert_eq!(kept.len(), 2, "an entry it does not know is kept");
+    }
+
+    #[test]
+    fn the_outbox_queues_events_under_their_id_and_is_bounded() {
+        let config = small_config();
+        let event = Event::new(
+            &config,
+            "h",
+            &Choice::RejectAll,
+            &record(&Choice::RejectAll),
+        );
+        let mut stored: Option<String> = None;
+        for i in 0..MAX_OUTBOX + 3 {
+            stored = Some(enqueue(stored.as_deref(), &format!("e{i}"), &event));
+        }
+        let items = events(stored.as_deref());
+        assert_eq!(items.len(), MAX_OUTBOX);
+        assert_eq!(items[0]["id"], "e3", "the oldest went first");
+        assert_eq!(items[MAX_OUTBOX - 1]["event"]["choice"], "reject-all");
     }
 }

@@ -179,8 +179,13 @@ function runGated() {
 /** Records a decision (from the UI or the API) and lets everything follow it. */
 function decide(kind, set, method) {
   follow(runtime.decide(kind, set ?? null, method, Date.now()));
+  outbox?.then((m) => m.flush());
   return state();
 }
+
+// Consent events to the configuration's receiptEndpoint (www/outbox.js, imported only
+// then): the runtime queues them with the record; the outbox sends and retries.
+let outbox = null;
 
 /** Lets the page follow a new snapshot (a decision here or in another tab): the
  * interface, gated elements, whenGranted, Consent Mode, `change`. */
@@ -639,6 +644,10 @@ async function boot() {
     hide,
   });
 
+  if (snapshot.receiptEndpoint) {
+    outbox = import('./assent-outbox.js');
+    outbox.then((m) => m.start(snapshot.receiptEndpoint), (error) => log('error', 'the receipt outbox could not load; events stay queued', error));
+  }
   // A decision the app already has counts before anything is shown or run.
   await connectNative();
   sendConsentMode('update');

@@ -150,6 +150,7 @@ impl fmt::Display for ConfigError {
 pub struct Config {
     pub(crate) policy: Policy,
     pub(crate) record_expiry_days: u32,
+    pub(crate) receipt_endpoint: Option<String>,
     pub(crate) consent_mode: Option<ConsentMode>,
     pub(crate) purposes: Vec<Purpose>,
     pub(crate) data_items: Vec<DataItem>,
@@ -237,6 +238,11 @@ impl Config {
         self.record_expiry_days
     }
     /// The Google Consent Mode mapping, when the site uses it.
+    /// Where consent events are POSTed, if anywhere.
+    pub fn receipt_endpoint(&self) -> Option<&str> {
+        self.receipt_endpoint.as_deref()
+    }
+
     pub fn consent_mode(&self) -> Option<&ConsentMode> {
         self.consent_mode.as_ref()
     }
@@ -328,9 +334,10 @@ fn listed(errors: &mut Vec<ConfigError>, e: ConfigError) {
 /// Reads the top-level object field by field and list element by list element, so one
 /// bad element does not hide the problems of the others.
 /// The top-level fields of a configuration.
-pub const TOP_LEVEL_FIELDS: [&str; 11] = [
+pub const TOP_LEVEL_FIELDS: [&str; 12] = [
     "assentConfig",
     "recordExpiryDays",
+    "receiptEndpoint",
     "consentMode",
     "policy",
     "purposes",
@@ -381,6 +388,21 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
             }
         },
     };
+    let receipt_endpoint = match root.remove("receiptEndpoint") {
+        None => Some(None),
+        Some(Value::String(url)) if is_endpoint(&url) => Some(Some(url)),
+        Some(other) => {
+            errors.push(error(
+                "$.receiptEndpoint",
+                Problem::BadLink(
+                    other
+                        .as_str()
+                        .map_or_else(|| other.to_string(), str::to_string),
+                ),
+            ));
+            None
+        }
+    };
     let consent_mode = match root.remove("consentMode") {
         None => Some(None),
         Some(v) => read_one::<ConsentMode>("$.consentMode", v, errors).map(Some),
@@ -411,6 +433,7 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
     Some(Config {
         policy: policy?,
         record_expiry_days: record_expiry_days?,
+        receipt_endpoint: receipt_endpoint?,
         consent_mode: consent_mode?,
         purposes: purposes?,
         data_items: data_items?,
@@ -497,4 +520,9 @@ fn kind_of(value: &Value) -> &'static str {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     }
+}
+
+/// A receipt endpoint is a safe link that is not `mailto:`.
+fn is_endpoint(url: &str) -> bool {
+    validate::is_safe_link(url) && !url.to_ascii_lowercase().starts_with("mailto:")
 }

@@ -383,6 +383,8 @@ pub struct ConfigFile {
     /// After this many days the user is asked again (default 182).
     #[schemars(range(min = 1, max = 3650))]
     pub record_expiry_days: Option<u32>,
+    /// Where each consent event is POSTed as JSON (https or http); optional.
+    pub receipt_endpoint: Option<String>,
     pub consent_mode: Option<ConsentMode>,
     pub policy: Policy,
     pub purposes: Vec<Purpose>,

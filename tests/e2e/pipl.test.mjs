@@ -274,3 +274,68 @@ describe('consent history', () => {
     await page.close();
   });
 });
+
+describe('receipt endpoint', () => {
+  const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
+  let browser;
+  let server;
+  const posts = []; // { eventId, status, body }
+  before(async () => {
+    browser = await launch();
+    const page = hostPage('').replace('/fixtures/small-config.json', '/receipt-config.json');
+    server = await serve({
+      pages: { '/': page },
+      handler: async (req, res, url) => {
+        if (url.pathname === '/receipt-config.json') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ...small, receiptEndpoint: `http://${req.headers.host}/receipts` }));
+          return true;
+        }
+        if (url.pathname !== '/receipts' || req.method !== 'POST') return false;
+        let text = '';
+        for await (const chunk of req) text += chunk;
+        const body = JSON.parse(text);
+        // The endpoint is down for the first two requests.
+        const status = posts.length < 2 ? 503 : 200;
+        posts.push({ eventId: body.eventId, status, body });
+        res.writeHead(status);
+        res.end();
+        return true;
+      },
+    });
+  });
+  after(async () => {
+    await server.close();
+    await browser.close();
+  });
+
+  it('receives every event exactly once, across failures and a reload', async () => {
+    const page = await open(browser.context, server.url + '/');
+    await settled(page);
+    await page.click('[data-assent-ui="banner"] [data-assent-action="accept-all"]');
+    await until(() => posts.length >= 1);
+    // Reload while the first event is still queued (its POST failed).
+    await page.reload();
+    await settled(page);
+    await until(() => posts.some((p) => p.status === 200));
+    await page.evaluate(() => window.assent.set({ marketing: false }));
+    await until(() => posts.filter((p) => p.status === 200).length >= 2);
+    await page.waitForFunction(() => localStorage.getItem('assent.outbox') === '[]');
+    await page.waitForTimeout(1500); // no late repeat
+    const acked = posts.filter((p) => p.status === 200);
+    assert.equal(acked.length, 2, JSON.stringify(posts.map((p) => [p.eventId, p.status])));
+    assert.notEqual(acked[0].eventId, acked[1].eventId);
+    assert.deepEqual(posts.slice(0, 2).map((p) => p.eventId), [acked[0].eventId, acked[0].eventId], 'the first event was retried');
+    assert.equal(posts.length, 4, 'nothing sent again once acknowledged');
+    assert.deepEqual([acked[0].body.choice, acked[0].body.method, acked[1].body.choice], ['accept-all', 'banner', 'set']);
+    assert.equal(acked[0].body.consentId, acked[1].body.consentId);
+    assert.equal(acked[0].body.policyVersion, 'test-1');
+    await page.close();
+  });
+});
+
+/** Polls `condition` (in this process) until it holds, for up to 15 s. */
+async function until(condition) {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(condition(), `timed out waiting for ${condition}`);
+}

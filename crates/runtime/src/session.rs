@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub gpc_honoured: bool,
     /// Google Consent Mode v2 signals, when the configuration maps them.
     pub consent_mode: Option<BTreeMap<&'static str, &'static str>>,
+    /// Where the loader POSTs each consent event, when the configuration says.
+    pub receipt_endpoint: Option<String>,
 }
 
 /// The first layer (the banner), as the loader renders it.
@@ -141,6 +143,7 @@ impl Session {
                     .iter()
                     .any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false)),
             consent_mode: consent_mode::signals(&self.config, &self.state),
+            receipt_endpoint: self.config.receipt_endpoint().map(str::to_string),
         }
     }
 
@@ -173,7 +176,8 @@ impl Session {
         }
     }
 
-    /// Applies a choice, stores the new record and returns the ids whose answer changed.
+    /// Applies a choice, stores the new record, appends the event to the history (and
+    /// the outbox, with a `receiptEndpoint`) and returns the ids whose answer changed.
     pub fn decide(
         &mut self,
         choice: &Choice,
@@ -192,6 +196,11 @@ impl Session {
         storage::write_record(&record.encode());
         let event = history::Event::new(&self.config, &self.disclosure_hash, choice, &record);
         storage::write_history(&history::append(storage::read_history().as_deref(), &event));
+        if self.config.receipt_endpoint().is_some() {
+            let suffix: String = random[..4].iter().map(|b| format!("{b:02x}")).collect();
+            let id = format!("{}-{}-{suffix}", record.consent_id, record.updated_at);
+            storage::enqueue_receipt(&id, &event);
+        }
         let state = ConsentState::new(&self.config, Some(&record), self.gpc);
         let changed = state.changed_since(&self.state);
         self.state = state;

@@ -5,7 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use assent::history::HISTORY_KEY;
+use assent::history::{HISTORY_KEY, OUTBOX_KEY};
 use assent::record::STORAGE_KEY;
 use gloo_storage::{LocalStorage, Storage};
 
@@ -76,6 +76,19 @@ pub fn write_history(text: &str) {
         return;
     }
     HISTORY_MEMORY.with(|m| *m.borrow_mut() = Some(text.to_string()));
+}
+
+/// Queues a consent event for `receiptEndpoint` (`assent::history::enqueue`), in the
+/// same step that stores the record, so a reload cannot lose it.
+pub fn enqueue_receipt(id: &str, event: &assent::history::Event) {
+    if !available() {
+        return;
+    }
+    let stored = LocalStorage::raw().get_item(OUTBOX_KEY).ok().flatten();
+    let _ = LocalStorage::raw().set_item(
+        OUTBOX_KEY,
+        &assent::history::enqueue(stored.as_deref(), id, event),
+    );
 }
 
 /// The remembered language switch, if any.

@@ -1,0 +1,71 @@
+// Assent's receipt outbox (imported by the loader only when the configuration has a
+// `receiptEndpoint`). The runtime queues each consent event in localStorage
+// `assent.outbox` in the same step that stores the record; this module POSTs them as
+// JSON, oldest first, and removes each once the endpoint acknowledges it (any 2xx).
+// A failure keeps it queued and retries with back-off (1 s doubling to 5 min), and
+// on every later page load, so no event is lost across reloads; the body carries
+// `eventId` so the endpoint can drop a repeat whose acknowledgement was lost. One
+// sender at a time, across tabs (Web Locks where the browser has them).
+
+const KEY = 'assent.outbox';
+let endpoint = null;
+let timer = null;
+let delay = 1000;
+let sending = Promise.resolve();
+
+function queued() {
+  try {
+    const items = JSON.parse(localStorage.getItem(KEY));
+    return Array.isArray(items) ? items.filter((i) => i && typeof i.id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function acknowledge(id) {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(queued().filter((i) => i.id !== id)));
+  } catch {
+    // Storage gone: the entry may be sent again; its eventId lets the endpoint drop it.
+  }
+}
+
+async function post(item) {
+  try {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      keepalive: true,
+      credentials: 'omit',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventId: item.id, ...item.event }),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function drain() {
+  for (const item of queued()) {
+    if (!(await post(item))) {
+      clearTimeout(timer);
+      timer = setTimeout(flush, delay);
+      delay = Math.min(delay * 2, 300000);
+      return;
+    }
+    delay = 1000;
+    acknowledge(item.id);
+  }
+}
+
+/** Sends what is queued now; safe to call at any time. */
+export function flush() {
+  const locks = navigator.locks;
+  sending = sending.then(() => (locks ? locks.request('assent.outbox', drain) : drain())).catch(() => {});
+  return sending;
+}
+
+export function start(url) {
+  endpoint = url;
+  return flush();
+}
