@@ -58,6 +58,10 @@ pub struct UiText {
     pub separate_agree: &'static str,
     pub cancel: &'static str,
     pub banner_separate_note: &'static str,
+    /// The recorded consent in the preferences: its id, its date, the receipt download.
+    pub consent_id: &'static str,
+    pub consent_updated: &'static str,
+    pub download_receipt: &'static str,
 }
 
 const ZH_CN: UiText = UiText {
@@ -111,6 +115,9 @@ const ZH_CN: UiText = UiText {
     separate_intro: "此项涉及敏感个人信息或向第三方提供个人信息，需要您单独同意。同意前请确认将处理的信息、接收方及目的：",
     separate_agree: "我单独同意",
     cancel: "取消",
+    consent_id: "同意编号",
+    consent_updated: "更新于",
+    download_receipt: "下载同意凭证",
     banner_separate_note: "“接受全部”不包括需要您单独同意的事项（如人脸、身份证件、银行卡等敏感个人信息），您可在“自定义设置”中逐项单独同意。",
 };
 
@@ -165,6 +172,9 @@ const EN: UiText = UiText {
     separate_intro: "This uses sensitive personal information or provides personal information to third parties, so it needs your separate consent. Before you agree, check what is processed, who receives it and why:",
     separate_agree: "I give my separate consent",
     cancel: "Cancel",
+    consent_id: "Consent ID",
+    consent_updated: "updated",
+    download_receipt: "Download consent receipt",
     banner_separate_note: "\u{201c}Accept all\u{201d} leaves out what needs your separate consent (sensitive information such as your face, ID documents and bank cards); you can give it item by item under \u{201c}Customise\u{201d}.",
 };
 

@@ -286,13 +286,18 @@ function loadUi() {
       const host = document.createElement('div');
       host.id = 'assent-root';
       document.body.appendChild(host);
-      module.mount(host, configText, snapshot, 'hidden', decide, (tag) => {
-        snapshot = runtime.setLanguage(tag);
-        showReopenControl();
-      }, () => {
+      module.mount(host, configText, snapshot, 'hidden', {
+        choose: decide,
+        language: (tag) => {
+          snapshot = runtime.setLanguage(tag);
+          showReopenControl();
+        },
         // Closed without a choice: the banner again while no decision exists.
-        wantedView = 'hidden';
-        if (snapshot.needsDecision) renderBanner();
+        close: () => {
+          wantedView = 'hidden';
+          if (snapshot.needsDecision) renderBanner();
+        },
+        receipt: () => runtime.receipt(),
       });
       uiModule = module;
       return module;

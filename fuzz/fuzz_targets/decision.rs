@@ -168,6 +168,10 @@ fn check_made(
             true
         } else {
             match choice {
+                // Separate consent is never part of accept all: it keeps its own decision.
+                Choice::AcceptAll if p.separate_consent => previous
+                    .and_then(|r| r.decisions.get(&p.id).copied())
+                    .unwrap_or(false),
                 Choice::AcceptAll => !(gpc && p.refused_by_gpc),
                 Choice::RejectAll => false,
                 Choice::Set(set) => set

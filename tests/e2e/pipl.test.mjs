@@ -339,3 +339,32 @@ async function until(condition) {
   for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(condition(), `timed out waiting for ${condition}`);
 }
+
+describe('the recorded consent in the preferences', () => {
+  it('shows the consent id and date and downloads the receipt', async () => {
+    const browser = await launch();
+    const server = await serve({ pages: { '/': hostPage('') } });
+    const page = await open(browser.context, server.url + '/');
+    await settled(page);
+    await page.click('[data-assent-ui="banner"] [data-assent-action="accept-all"]');
+    const state = await page.evaluate(() => window.assent.state());
+    await page.click('.assent-reopen');
+    const shown = page.locator(`[data-assent-ui="preferences"] [data-assent-consent-id="${state.consentId}"]`);
+    await shown.waitFor();
+    const text = await shown.innerText();
+    assert.ok(text.includes(state.consentId), text);
+    const date = await page.evaluate((ms) => new Date(ms).toLocaleDateString('en'), state.updatedAt);
+    assert.ok(text.includes(date), `${text} has ${date}`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-assent-action="download-receipt"]'),
+    ]);
+    assert.equal(download.suggestedFilename(), `consent-receipt-${state.consentId}.json`);
+    const receipt = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const expected = await page.evaluate(() => window.assent.receipt());
+    assert.deepEqual(receipt, expected);
+    await page.close();
+    await server.close();
+    await browser.close();
+  });
+});

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use assent::{Config, Lang};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::{AppHandle, Callback, Renderer};
 
@@ -24,6 +25,15 @@ struct SnapshotIn {
     language: String,
     #[serde(default)]
     gpc_honoured: bool,
+    #[serde(default)]
+    consent_id: Option<String>,
+    #[serde(default)]
+    updated_at: Option<f64>,
+}
+
+/// The recorded consent's id and date (ms since the epoch), when there is one.
+fn consent_of(snapshot: &SnapshotIn) -> Option<(String, f64)> {
+    Some((snapshot.consent_id.clone()?, snapshot.updated_at?))
 }
 
 fn read_snapshot(snapshot: JsValue) -> Result<SnapshotIn, JsError> {
@@ -39,19 +49,30 @@ fn view_from(name: &str) -> Result<View, JsError> {
     }
 }
 
-/// Renders the UI into `host`. `on_choice(kind, set, method)` is called with `kind`
-/// `accept-all`, `reject-all` or `set`; `on_language(tag)` when the user switches;
-/// `on_close()` when the dialog is closed without a choice.
+/// One function of the loader's `callbacks` object.
+fn callback(callbacks: &JsValue, name: &str) -> Result<js_sys::Function, JsError> {
+    js_sys::Reflect::get(callbacks, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| JsError::new(&format!("mount needs callbacks.{name}")))
+}
+
+/// Renders the UI into `host`. `callbacks` holds the loader's functions: `choose(kind,
+/// set, method)` with `kind` `accept-all`, `reject-all` or `set`; `language(tag)` when
+/// the user switches; `close()` when the dialog is closed without a choice;
+/// `receipt()`, the consent receipt the dialog offers to download.
 #[wasm_bindgen]
 pub fn mount(
     host: Element,
     config_text: String,
     snapshot: JsValue,
     view: &str,
-    on_choice: js_sys::Function,
-    on_language: js_sys::Function,
-    on_close: js_sys::Function,
+    callbacks: JsValue,
 ) -> Result<(), JsError> {
+    let on_choice = callback(&callbacks, "choose")?;
+    let on_language = callback(&callbacks, "language")?;
+    let on_close = callback(&callbacks, "close")?;
+    let get_receipt = callback(&callbacks, "receipt")?;
     let config = Config::parse(&config_text).map_err(|errors| {
         JsError::new(&format!("invalid configuration: {} problems", errors.len()))
     })?;
@@ -68,12 +89,19 @@ pub fn mount(
     let on_close = Callback::from(move |()| {
         let _ = on_close.call0(&JsValue::NULL);
     });
+    let on_download = Callback::from(move |()| match get_receipt.call0(&JsValue::NULL) {
+        Ok(receipt) if !receipt.is_undefined() => crate::download::json(&receipt),
+        _ => web_sys::console::error_1(&"assent: no receipt to download".into()),
+    });
+    let consent = consent_of(&snapshot);
     let props = AppProps {
         config: SharedConfig(Rc::new(config)),
         view: view_from(view)?,
         decisions: Rc::new(snapshot.decisions),
         language: Lang::from_tag(&snapshot.language).unwrap_or(Lang::ZhCn),
         gpc_honoured: snapshot.gpc_honoured,
+        consent,
+        on_download,
         generation: 0,
         on_choice,
         on_language,
@@ -95,6 +123,7 @@ pub fn show(view: &str, snapshot: JsValue) -> Result<(), JsError> {
             .as_mut()
             .ok_or_else(|| JsError::new("the UI is not mounted"))?;
         props.view = view;
+        props.consent = consent_of(&snapshot);
         props.decisions = Rc::new(snapshot.decisions);
         props.gpc_honoured = snapshot.gpc_honoured;
         props.language = Lang::from_tag(&snapshot.language).unwrap_or(props.language);

@@ -65,6 +65,10 @@ pub struct AppProps {
     pub generation: u32,
     pub on_choice: Callback<UiChoice>,
     pub on_language: Callback<Lang>,
+    /// The recorded consent's id and date (ms), shown in the dialog.
+    pub consent: Option<(String, f64)>,
+    /// Download the consent receipt.
+    pub on_download: Callback<()>,
     /// The dialog was closed without a choice (the loader shows the banner again
     /// when no decision exists yet).
     pub on_close: Callback<()>,
@@ -145,6 +149,8 @@ fn Screen(props: &AppProps) -> Html {
                 config={props.config.clone()}
                 {lang}
                 gpc_honoured={props.gpc_honoured}
+                consent={props.consent.clone()}
+                on_download={props.on_download.clone()}
                 toggles={Rc::new((*toggles).clone())}
                 {on_toggle}
                 {on_accept_all}

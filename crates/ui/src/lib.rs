@@ -13,6 +13,7 @@ pub mod api;
 mod app;
 mod data_items;
 mod disclosures;
+mod download;
 mod labels;
 mod preferences;
 mod purpose;

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::app::SharedConfig;
 use crate::disclosures::Disclosures;
+use crate::labels;
 use crate::purpose::PurposeSection;
 
 #[derive(Properties, PartialEq)]
@@ -18,6 +19,8 @@ pub struct PreferencesProps {
     pub config: SharedConfig,
     pub lang: Lang,
     pub gpc_honoured: bool,
+    pub consent: Option<(String, f64)>,
+    pub on_download: Callback<()>,
     pub toggles: Rc<BTreeMap<String, bool>>,
     pub on_toggle: Callback<(String, bool)>,
     pub on_accept_all: Callback<MouseEvent>,
@@ -56,6 +59,15 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                 <div class="assent-dialog__body">
                     <p>{ t.preferences_intro }</p>
                     <p class="assent-note">{ t.withdrawal_note }</p>
+                    if let Some((id, updated_at)) = &props.consent {
+                        <p class="assent-dialog__meta" data-assent-consent-id={id.clone()}>
+                            { t.consent_id }{ labels::colon(lang) }<code>{ id.clone() }</code>
+                            { " · " }{ t.consent_updated }{ " " }{ crate::download::date(*updated_at, lang) }
+                            { " " }
+                            <button type="button" class="assent-link" data-assent-action="download-receipt"
+                                onclick={props.on_download.reform(|_| ())}>{ t.download_receipt }</button>
+                        </p>
+                    }
                     if props.gpc_honoured {
                         <p class="assent-note" data-assent-gpc="">{ gpc_note(lang) }</p>
                     }
