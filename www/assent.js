@@ -230,7 +230,7 @@ function clearStorage(patterns) {
   for (const store of ['localStorage', 'sessionStorage']) {
     try {
       const area = window[store];
-      for (const key of Object.keys(area)) if (key !== 'assent' && matches.test(key)) area.removeItem(key);
+      for (const key of Object.keys(area)) if (!/^assent(\.|$)/.test(key) && matches.test(key)) area.removeItem(key);
     } catch {
       // Storage unavailable: nothing to clear there.
     }
