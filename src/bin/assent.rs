@@ -3,14 +3,20 @@
 //! usage or I/O errors. Uses only the core; it shares the browser's parser exactly.
 //! `assent schema`: prints the configuration's JSON Schema (docs/config.schema.json).
 
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Prints to stdout; a closed pipe (`assent check … | head`) is not an error.
+fn out(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [command, path] if command == "check" => check(path),
         [command] if command == "schema" => {
-            println!("{}", assent::config::json_schema());
+            out(&assent::config::json_schema());
             ExitCode::SUCCESS
         }
         _ => {
@@ -30,21 +36,21 @@ fn check(path: &str) -> ExitCode {
     };
     match assent::Config::parse(&text) {
         Ok(config) => {
-            println!(
+            out(&format!(
                 "{path}: valid: policy {} version {}, {} purposes, {} third parties, {} data items",
                 config.policy().id,
                 config.policy().version,
                 config.purposes().len(),
                 config.third_parties().len(),
                 config.data_items().len()
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(errors) => {
             for error in &errors {
-                println!("{path}: {error}");
+                out(&format!("{path}: {error}"));
             }
-            println!("{path}: {} problem(s)", errors.len());
+            out(&format!("{path}: {} problem(s)", errors.len()));
             ExitCode::from(1)
         }
     }
