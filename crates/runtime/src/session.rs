@@ -136,15 +136,20 @@ impl Session {
                 .filter(|r| **r != RecordRejection::Missing)
                 .map(|r| r.to_string()),
             reopen_label: ui_text(self.language).reopen,
-            gpc_honoured: self.gpc
-                && self
-                    .config
-                    .purposes()
-                    .iter()
-                    .any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false)),
+            gpc_honoured: self.gpc_honoured(),
             consent_mode: consent_mode::signals(&self.config, &self.state),
             receipt_endpoint: self.config.receipt_endpoint().map(str::to_string),
         }
+    }
+
+    /// Global Privacy Control is on and refused at least one purpose.
+    fn gpc_honoured(&self) -> bool {
+        self.gpc
+            && self
+                .config
+                .purposes()
+                .iter()
+                .any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false))
     }
 
     pub fn banner_text(&self) -> BannerText {
@@ -166,7 +171,7 @@ impl Session {
             } else {
                 Lang::ZhCn.tag()
             },
-            gpc_note: self.snapshot().gpc_honoured.then(|| gpc_note(lang)),
+            gpc_note: self.gpc_honoured().then(|| gpc_note(lang)),
             separate_note: self
                 .config
                 .purposes()

@@ -4,6 +4,7 @@
 //! console, and carries on gating.
 
 use std::cell::{Cell, RefCell};
+use std::thread::LocalKey;
 
 use assent::history::{HISTORY_KEY, OUTBOX_KEY};
 use assent::record::STORAGE_KEY;
@@ -39,43 +40,52 @@ fn warn_once(message: &str) {
     }
 }
 
+/// One stored text with its in-memory stand-in for this page view.
+type Memory = LocalKey<RefCell<Option<String>>>;
+
+/// The text under `key`: this page view's copy once storage has refused a write,
+/// else what localStorage holds.
+fn read(key: &str, memory: &'static Memory) -> Option<String> {
+    let kept = memory.with(|m| m.borrow().clone());
+    if kept.is_some() || !available() {
+        return kept;
+    }
+    LocalStorage::raw().get_item(key).ok().flatten()
+}
+
+/// Stores `text` under `key`, or keeps it in memory when storage refuses; returns
+/// whether storage took it.
+fn write(key: &str, memory: &'static Memory, text: &str) -> bool {
+    if available() && LocalStorage::raw().set_item(key, text).is_ok() {
+        memory.with(|m| m.borrow_mut().take());
+        return true;
+    }
+    memory.with(|m| *m.borrow_mut() = Some(text.to_string()));
+    false
+}
+
 /// The stored record text, exactly as stored (decoding is the core's job).
 pub fn read_record() -> Option<String> {
-    let memory = MEMORY.with(|m| m.borrow().clone());
-    if memory.is_some() || !available() {
-        return memory;
-    }
-    LocalStorage::raw().get_item(STORAGE_KEY).ok().flatten()
+    read(STORAGE_KEY, &MEMORY)
 }
 
 /// Writes the record; falls back to memory when storage refuses.
 pub fn write_record(text: &str) {
-    if available() && LocalStorage::raw().set_item(STORAGE_KEY, text).is_ok() {
-        MEMORY.with(|m| m.borrow_mut().take());
-        return;
+    if !write(STORAGE_KEY, &MEMORY, text) {
+        warn_once(
+            "could not write to localStorage; the decision is kept in memory for this page view only",
+        );
     }
-    warn_once(
-        "could not write to localStorage; the decision is kept in memory for this page view only",
-    );
-    MEMORY.with(|m| *m.borrow_mut() = Some(text.to_string()));
 }
 
 /// The stored consent history text (`assent::history`), or this page view's copy when
 /// storage refuses it.
 pub fn read_history() -> Option<String> {
-    let memory = HISTORY_MEMORY.with(|m| m.borrow().clone());
-    if memory.is_some() || !available() {
-        return memory;
-    }
-    LocalStorage::raw().get_item(HISTORY_KEY).ok().flatten()
+    read(HISTORY_KEY, &HISTORY_MEMORY)
 }
 
 pub fn write_history(text: &str) {
-    if available() && LocalStorage::raw().set_item(HISTORY_KEY, text).is_ok() {
-        HISTORY_MEMORY.with(|m| m.borrow_mut().take());
-        return;
-    }
-    HISTORY_MEMORY.with(|m| *m.borrow_mut() = Some(text.to_string()));
+    write(HISTORY_KEY, &HISTORY_MEMORY, text);
 }
 
 /// Queues a consent event for `receiptEndpoint` (`assent::history::enqueue`), in the

@@ -70,6 +70,25 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
     };
     let notice_id = format!("assent-separate-{id}");
     let third_parties: Vec<_> = config.third_parties_of(&purpose.id).collect();
+    // What it processes and who receives it: in the separate-consent notice and in the
+    // folded details.
+    let data_and_recipients = html! {
+        <>
+            if !purpose.data_items.is_empty() {
+                <p class="assent-field">
+                    <strong>{ t.data_items }{ labels::colon(lang) }</strong>
+                    <DataItems config={props.config.clone()} ids={purpose.data_items.clone()} {lang} />
+                </p>
+            }
+            if !third_parties.is_empty() {
+                <h4 class="assent-subheading">{ t.third_parties }{ format!(" ({})", third_parties.len()) }</h4>
+                { for third_parties.iter().map(|tp| html! {
+                    <ThirdPartyDetails key={tp.id.clone()} config={props.config.clone()}
+                        third_party_id={tp.id.clone()} {lang} />
+                }) }
+            }
+        </>
+    };
     html! {
         <section class="assent-purpose" data-assent-purpose-section={id.clone()}>
             <div class="assent-purpose__head">
@@ -102,19 +121,7 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     data-assent-separate={id.clone()}>
                     <p><strong>{ t.separate_intro }</strong></p>
                     <p class="assent-field"><strong>{ t.purpose_of_use }{ labels::colon(lang) }</strong>{ purpose.description.get(lang) }</p>
-                    if !purpose.data_items.is_empty() {
-                        <p class="assent-field">
-                            <strong>{ t.data_items }{ labels::colon(lang) }</strong>
-                            <DataItems config={props.config.clone()} ids={purpose.data_items.clone()} {lang} />
-                        </p>
-                    }
-                    if !third_parties.is_empty() {
-                        <h4 class="assent-subheading">{ t.third_parties }{ format!(" ({})", third_parties.len()) }</h4>
-                        { for third_parties.iter().map(|tp| html! {
-                            <ThirdPartyDetails key={tp.id.clone()} config={props.config.clone()}
-                                third_party_id={tp.id.clone()} {lang} />
-                        }) }
-                    }
+                    { data_and_recipients.clone() }
                     <div class="assent-separate__actions">
                         <button type="button" class="assent-button" data-assent-action="separate-cancel"
                             onclick={on_cancel}>{ t.cancel }</button>
@@ -131,19 +138,7 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
             <details class="assent-collapsible">
                 <summary>{ purpose_summary(lang, purpose.data_items.len(), third_parties.len()) }</summary>
                 <p class="assent-purpose__description">{ purpose.description.get(lang) }</p>
-                if !purpose.data_items.is_empty() {
-                    <p class="assent-field">
-                        <strong>{ t.data_items }{ labels::colon(lang) }</strong>
-                        <DataItems config={props.config.clone()} ids={purpose.data_items.clone()} {lang} />
-                    </p>
-                }
-                if !third_parties.is_empty() {
-                    <h4 class="assent-subheading">{ t.third_parties }{ format!(" ({})", third_parties.len()) }</h4>
-                    { for third_parties.iter().map(|tp| html! {
-                        <ThirdPartyDetails key={tp.id.clone()} config={props.config.clone()}
-                            third_party_id={tp.id.clone()} {lang} />
-                    }) }
-                }
+                { data_and_recipients }
             </details>
         </section>
     }
