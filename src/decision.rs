@@ -7,7 +7,11 @@
 //!   record it is undecided (`None`), which every caller treats as not granted;
 //! - a third party is granted when every purpose it serves is granted, refused when
 //!   any is refused, undecided otherwise (a tag that serves two purposes must not run
-//!   on the strength of one);
+//!   on the strength of one); one that serves only consent purposes also has its own
+//!   switch, and refusing it refuses it alone, whatever its purposes say;
+//! - a decision holds for what the user was shown: a purpose or third party that is
+//!   new, or whose disclosure changed (its fingerprint), is undecided and asked again,
+//!   alone, while the rest of the record keeps counting, across policy versions too;
 //! - an unknown id is undecided, never granted;
 //! - with Global Privacy Control on, a purpose marked `refusedByGpc` is refused unless
 //!   the user explicitly granted it (by its own switch or `set`; "accept all" does not
@@ -16,9 +20,9 @@
 //!   explicit action (its switch after the separate notice, or `set`) grants it, and
 //!   "accept all" keeps what that action decided.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::{Config, ConsentSubject};
+use crate::config::{Config, ConsentSubject, ThirdParty};
 use crate::language::Lang;
 use crate::record::{consent_id_from_random, Method, Record, DAY_MS, MAX_KEPT_CONSENT_ID_BYTES};
 
@@ -39,27 +43,29 @@ pub enum Choice {
 pub enum ChoiceError {
     /// The id names neither a purpose nor a third party.
     UnknownId(String),
-    /// The id names a third party; choices are made per purpose.
-    NotAPurpose(String),
-    /// Necessary and legal-obligation purposes cannot be refused.
+    /// Necessary and legal-obligation purposes, and third parties that serve one,
+    /// cannot be refused.
     AlwaysGranted(String),
 }
 
 impl std::fmt::Display for ChoiceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ChoiceError::UnknownId(id) => write!(f, "unknown purpose {id:?}"),
-            ChoiceError::NotAPurpose(id) => {
-                write!(
-                    f,
-                    "{id:?} is a third party; set the purposes it serves instead"
-                )
-            }
+            ChoiceError::UnknownId(id) => write!(f, "unknown purpose or third party {id:?}"),
             ChoiceError::AlwaysGranted(id) => {
-                write!(f, "purpose {id:?} is always granted and cannot be refused")
+                write!(f, "{id:?} is always granted and cannot be refused")
             }
         }
     }
+}
+
+/// Something asked again because the configuration changed since the record was
+/// made: a consent purpose or a third party with its own switch.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    pub id: String,
+    /// Not in the record at all (added since), rather than changed.
+    pub new: bool,
 }
 
 /// The answers for one configuration and one record (or none).
@@ -68,8 +74,38 @@ pub struct ConsentState {
     /// Every purpose and third party id, with its answer.
     pub answers: BTreeMap<String, Option<bool>>,
     /// True when the user must be asked: no record counts, or the record does not
-    /// cover a consent purpose of this configuration.
+    /// cover a consent purpose or third party of this configuration as it is now.
     pub needs_decision: bool,
+    /// Third parties refused by their own switch.
+    pub refused: BTreeSet<String>,
+    /// What the record answered once but must be asked again, because it is new or
+    /// its disclosure changed; in configuration order, purposes first.
+    pub changes: Vec<Change>,
+}
+
+/// What `record` still says about `id`: its decision, unless what the user was shown
+/// about `id` has changed since (its fingerprint differs, or it was not shown). A
+/// record without fingerprints holds for its own policy version only.
+pub fn still_holds(config: &Config, record: &Record, id: &str) -> Option<bool> {
+    let decided = record.decisions.get(id).copied()?;
+    let same = if record.shown.is_empty() {
+        record.policy_version == config.policy().version
+    } else {
+        record.shown.get(id).map(String::as_str) == config.fingerprint(id)
+    };
+    same.then_some(decided)
+}
+
+/// Whether the user refused this third party by its own switch: the record lists it,
+/// or refused it while granting every purpose it serves. A refusal outlives changes
+/// to the disclosure: it is never asked again as a change.
+fn refused_by_own_switch(record: &Record, third_party: &ThirdParty) -> bool {
+    record.refused.contains(&third_party.id)
+        || (record.decisions.get(&third_party.id) == Some(&false)
+            && third_party
+                .purposes
+                .iter()
+                .all(|p| record.decisions.get(p) == Some(&true)))
 }
 
 impl ConsentState {
@@ -81,39 +117,68 @@ impl ConsentState {
             if purpose.legal_basis.is_always_granted() {
                 return Some(true);
             }
-            let recorded = record.and_then(|r| r.decisions.get(id).copied());
-            match recorded {
+            match record.and_then(|r| still_holds(config, r, id)) {
                 None if gpc && purpose.refused_by_gpc => Some(false),
                 answer => answer,
             }
         };
         let mut answers = BTreeMap::new();
+        let mut changes = Vec::new();
         for purpose in config.purposes() {
-            answers.insert(purpose.id.clone(), purpose_answer(&purpose.id));
+            let answer = purpose_answer(&purpose.id);
+            if let (Some(r), None) = (record, answer) {
+                changes.push(Change {
+                    id: purpose.id.clone(),
+                    new: !r.decisions.contains_key(&purpose.id),
+                });
+            }
+            answers.insert(purpose.id.clone(), answer);
         }
+        let mut refused = BTreeSet::new();
         for third_party in config.third_parties() {
             let each: Vec<Option<bool>> = third_party
                 .purposes
                 .iter()
                 .map(|p| purpose_answer(p))
                 .collect();
-            let answer = if each.contains(&Some(false)) {
+            let by_purposes = if each.contains(&Some(false)) {
                 Some(false)
             } else if each.iter().all(|a| *a == Some(true)) {
                 Some(true)
             } else {
                 None
             };
+            let own = match record {
+                Some(r) if config.third_party_refusable(third_party) => {
+                    if refused_by_own_switch(r, third_party) {
+                        refused.insert(third_party.id.clone());
+                        Some(false)
+                    } else {
+                        still_holds(config, r, &third_party.id).map(|_| true)
+                    }
+                }
+                _ => Some(true),
+            };
+            let answer = match (by_purposes, own) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), None) => {
+                    // Its purposes are granted, but it is new or changed: ask.
+                    changes.push(Change {
+                        id: third_party.id.clone(),
+                        new: record.is_some_and(|r| !r.decisions.contains_key(&third_party.id)),
+                    });
+                    None
+                }
+                (by_purposes, _) => by_purposes,
+            };
             answers.insert(third_party.id.clone(), answer);
         }
-        let needs_decision = record.is_none()
-            || config
-                .purposes()
-                .iter()
-                .any(|p| !p.legal_basis.is_always_granted() && answers.get(&p.id) == Some(&None));
+        let needs_decision = record.is_none() || !changes.is_empty();
         ConsentState {
             answers,
             needs_decision,
+            refused,
+            changes,
         }
     }
 
@@ -144,10 +209,12 @@ pub struct DecisionContext {
 }
 
 /// The record a choice produces. The consent id and creation time of a previous
-/// record (for the same policy) are kept, so one visitor's decisions stay linked,
-/// unless its consent id is longer than [`MAX_KEPT_CONSENT_ID_BYTES`]: then this is a
-/// new consent. Together with the configuration's own check, the record always fits
-/// the stored-record limit.
+/// record are kept, so one visitor's decisions stay linked, unless its consent id is
+/// longer than [`MAX_KEPT_CONSENT_ID_BYTES`]: then this is a new consent. What the
+/// previous record decided carries over only where it still holds ([`still_holds`]).
+/// The new record lists the fingerprint of everything, as the user has now been
+/// shown it. Together with the configuration's own check, the record always fits the
+/// stored-record limit.
 pub fn apply_choice(
     config: &Config,
     previous: Option<&Record>,
@@ -157,18 +224,24 @@ pub fn apply_choice(
     if let Choice::Set(set) = choice {
         let errors: Vec<ChoiceError> = set
             .iter()
-            .filter_map(|(id, granted)| match config.subject(id) {
-                None => Some(ChoiceError::UnknownId(id.clone())),
-                Some(ConsentSubject::ThirdParty(_)) => Some(ChoiceError::NotAPurpose(id.clone())),
-                Some(ConsentSubject::Purpose(i)) => (!granted
-                    && config.purposes()[i].legal_basis.is_always_granted())
-                .then(|| ChoiceError::AlwaysGranted(id.clone())),
+            .filter_map(|(id, granted)| {
+                let locked = match config.subject(id) {
+                    None => return Some(ChoiceError::UnknownId(id.clone())),
+                    Some(ConsentSubject::ThirdParty(i)) => {
+                        !config.third_party_refusable(&config.third_parties()[i])
+                    }
+                    Some(ConsentSubject::Purpose(i)) => {
+                        config.purposes()[i].legal_basis.is_always_granted()
+                    }
+                };
+                (!granted && locked).then(|| ChoiceError::AlwaysGranted(id.clone()))
             })
             .collect();
         if !errors.is_empty() {
             return Err(errors);
         }
     }
+    let kept = |id: &str| previous.and_then(|r| still_holds(config, r, id));
     let mut decisions = BTreeMap::new();
     for purpose in config.purposes() {
         let granted = if purpose.legal_basis.is_always_granted() {
@@ -177,26 +250,55 @@ pub fn apply_choice(
             match choice {
                 // Separate consent is never part of "accept all": it keeps what its
                 // own action decided (refused until then).
-                Choice::AcceptAll if purpose.separate_consent => previous
-                    .and_then(|r| r.decisions.get(&purpose.id).copied())
-                    .unwrap_or(false),
+                Choice::AcceptAll if purpose.separate_consent => kept(&purpose.id).unwrap_or(false),
                 Choice::AcceptAll => !(context.gpc && purpose.refused_by_gpc),
                 Choice::RejectAll => false,
                 Choice::Set(set) => set
                     .get(&purpose.id)
                     .copied()
-                    .or_else(|| previous.and_then(|r| r.decisions.get(&purpose.id).copied()))
+                    .or_else(|| kept(&purpose.id))
                     .unwrap_or(false),
             }
         };
         decisions.insert(purpose.id.clone(), granted);
     }
+    let mut refused = BTreeSet::new();
     for third_party in config.third_parties() {
-        let granted = third_party
-            .purposes
-            .iter()
-            .all(|p| decisions.get(p) == Some(&true));
-        decisions.insert(third_party.id.clone(), granted);
+        let id = &third_party.id;
+        let own = if config.third_party_refusable(third_party) {
+            let before = previous.is_some_and(|r| refused_by_own_switch(r, third_party));
+            let refuse = match choice {
+                // "Accept all" lifts a third party's own refusal, except where a
+                // separate-consent purpose needs its own action anyway.
+                Choice::AcceptAll => {
+                    before
+                        && third_party
+                            .purposes
+                            .iter()
+                            .any(|p| config.purpose(p).is_some_and(|p| p.separate_consent))
+                }
+                Choice::RejectAll => before,
+                Choice::Set(set) => set.get(id).map(|granted| !granted).unwrap_or(before),
+            };
+            if refuse {
+                refused.insert(id.clone());
+            }
+            !refuse
+        } else {
+            true
+        };
+        let granted = own
+            && third_party
+                .purposes
+                .iter()
+                .all(|p| decisions.get(p) == Some(&true));
+        decisions.insert(id.clone(), granted);
+    }
+    let mut shown = BTreeMap::new();
+    for id in decisions.keys() {
+        if let Some(fingerprint) = config.fingerprint(id) {
+            shown.insert(id.clone(), fingerprint.to_string());
+        }
     }
     let expiry = u64::from(config.record_expiry_days()) * DAY_MS;
     let linked = previous.filter(|r| r.consent_id.len() <= MAX_KEPT_CONSENT_ID_BYTES);
@@ -212,6 +314,8 @@ pub fn apply_choice(
         method: context.method,
         gpc: context.gpc,
         decisions,
+        shown,
+        refused,
     })
 }
 
@@ -319,16 +423,24 @@ mod tests {
         let bad = Choice::Set(
             [
                 ("nope".to_string(), true),
-                ("stats-sdk".to_string(), true),
                 ("necessary".to_string(), false),
+                ("stats-sdk".to_string(), false),
             ]
             .into(),
         );
         let errors = apply_choice(&config, Some(&first), &bad, context(3)).unwrap_err();
-        assert_eq!(errors.len(), 3);
+        assert_eq!(errors.len(), 2, "the good id does not save the bad ones");
         assert!(errors.contains(&ChoiceError::UnknownId("nope".into())));
-        assert!(errors.contains(&ChoiceError::NotAPurpose("stats-sdk".into())));
         assert!(errors.contains(&ChoiceError::AlwaysGranted("necessary".into())));
+
+        let mut config = config;
+        config.third_parties[0].purposes = vec!["necessary".into(), "analytics".into()];
+        let serves_necessary = Choice::Set([("stats-sdk".to_string(), false)].into());
+        assert_eq!(
+            apply_choice(&config, Some(&first), &serves_necessary, context(4)).unwrap_err(),
+            [ChoiceError::AlwaysGranted("stats-sdk".into())],
+            "a third party that serves a necessary purpose has no switch of its own"
+        );
     }
 
     #[test]
@@ -343,6 +455,232 @@ mod tests {
             Some(true),
             "what was decided still answers"
         );
+    }
+
+    #[test]
+    fn a_third_party_refused_by_its_own_switch_stays_refused() {
+        let config = small_config();
+        let accepted = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let set = |pairs: &[(&str, bool)]| {
+            Choice::Set(pairs.iter().map(|(id, on)| (id.to_string(), *on)).collect())
+        };
+        let refused = apply_choice(
+            &config,
+            Some(&accepted),
+            &set(&[("stats-sdk", false)]),
+            context(2),
+        )
+        .unwrap();
+        let state = ConsentState::new(&config, Some(&refused), false);
+        assert_eq!(
+            state.get("analytics"),
+            Some(true),
+            "its purpose stays granted"
+        );
+        assert_eq!(state.get("stats-sdk"), Some(false));
+        assert_eq!(
+            state.get("ad-sdk"),
+            Some(true),
+            "the other third party is untouched"
+        );
+        assert!(!state.needs_decision);
+
+        // The purpose off and on again: the third party's own refusal survives.
+        let off = apply_choice(
+            &config,
+            Some(&refused),
+            &set(&[("analytics", false)]),
+            context(3),
+        )
+        .unwrap();
+        let on = apply_choice(
+            &config,
+            Some(&off),
+            &set(&[("analytics", true)]),
+            context(4),
+        )
+        .unwrap();
+        assert_eq!(
+            ConsentState::new(&config, Some(&on), false).get("stats-sdk"),
+            Some(false)
+        );
+        assert!(ConsentState::new(&config, Some(&on), false)
+            .refused
+            .contains("stats-sdk"));
+
+        // Granting it back lifts only its own refusal; it still needs its purposes.
+        let back = apply_choice(
+            &config,
+            Some(&off),
+            &set(&[("stats-sdk", true)]),
+            context(5),
+        )
+        .unwrap();
+        assert_eq!(
+            ConsentState::new(&config, Some(&back), false).get("stats-sdk"),
+            Some(false)
+        );
+        let both = apply_choice(
+            &config,
+            Some(&back),
+            &set(&[("analytics", true)]),
+            context(6),
+        )
+        .unwrap();
+        assert_eq!(
+            ConsentState::new(&config, Some(&both), false).get("stats-sdk"),
+            Some(true)
+        );
+
+        // Reject all keeps it; accept all lifts it.
+        let rejected = apply_choice(&config, Some(&on), &Choice::RejectAll, context(7)).unwrap();
+        assert!(rejected.refused.contains("stats-sdk"));
+        let all = apply_choice(&config, Some(&rejected), &Choice::AcceptAll, context(8)).unwrap();
+        assert_eq!(
+            ConsentState::new(&config, Some(&all), false).get("stats-sdk"),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn accept_all_keeps_a_refused_third_party_of_a_separate_consent_purpose() {
+        let mut config = small_config();
+        config.purposes[2].separate_consent = true; // marketing; ad-sdk serves it
+        let granted = Choice::Set(
+            [
+                ("marketing".to_string(), true),
+                ("ad-sdk".to_string(), false),
+            ]
+            .into(),
+        );
+        let record = apply_choice(&config, None, &granted, context(1)).unwrap();
+        let all = apply_choice(&config, Some(&record), &Choice::AcceptAll, context(2)).unwrap();
+        assert_eq!(all.decisions["marketing"], true);
+        assert_eq!(
+            all.decisions["ad-sdk"], false,
+            "only its own action grants it"
+        );
+    }
+
+    /// The small configuration with one purpose's or third party's text changed.
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Config {
+        let mut json: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/small-config.json")).unwrap();
+        edit(&mut json);
+        Config::parse(&json.to_string()).unwrap()
+    }
+
+    #[test]
+    fn only_what_changed_is_asked_again() {
+        let config = small_config();
+        let record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        assert_eq!(record.shown.len(), 5, "every purpose and third party");
+        assert!(ConsentState::new(&config, Some(&record), false)
+            .changes
+            .is_empty());
+
+        // A third party's data changed: only it is asked; its purposes still hold.
+        let changed = edited(|c| {
+            c["thirdParties"][0]["dataShared"]
+                .as_array_mut()
+                .unwrap()
+                .pop();
+        });
+        let state = ConsentState::new(&changed, Some(&record), false);
+        assert!(state.needs_decision);
+        assert_eq!(
+            state.changes,
+            [Change {
+                id: "stats-sdk".into(),
+                new: false
+            }]
+        );
+        assert_eq!(state.get("stats-sdk"), None, "not granted until asked");
+        assert_eq!(state.get("analytics"), Some(true));
+        assert_eq!(state.get("ad-sdk"), Some(true));
+
+        // A changed purpose is asked again, with it every third party that needs it.
+        let changed = edited(|c| c["purposes"][2]["description"]["en"] = "Now more".into());
+        let state = ConsentState::new(&changed, Some(&record), false);
+        assert_eq!(
+            state.changes,
+            [Change {
+                id: "marketing".into(),
+                new: false
+            }]
+        );
+        assert_eq!(state.get("ad-sdk"), None);
+        assert_eq!(state.get("stats-sdk"), Some(true));
+
+        // Answering what changed settles it; the rest was kept.
+        let set = Choice::Set([("marketing".to_string(), false)].into());
+        let answered = apply_choice(&changed, Some(&record), &set, context(2)).unwrap();
+        let state = ConsentState::new(&changed, Some(&answered), false);
+        assert!(!state.needs_decision);
+        assert_eq!(state.get("analytics"), Some(true));
+    }
+
+    #[test]
+    fn a_new_third_party_is_asked_alone_across_a_policy_version() {
+        let config = small_config();
+        let set = Choice::Set([("analytics".to_string(), true)].into());
+        let record = apply_choice(&config, None, &set, context(1)).unwrap();
+        let changed = edited(|c| {
+            c["policy"]["version"] = "test-2".into();
+            let mut added = c["thirdParties"][0].clone();
+            added["id"] = "new-sdk".into();
+            c["thirdParties"].as_array_mut().unwrap().push(added);
+        });
+        let state = ConsentState::new(&changed, Some(&record), false);
+        assert_eq!(
+            state.changes,
+            [Change {
+                id: "new-sdk".into(),
+                new: true
+            }]
+        );
+        assert_eq!(
+            state.get("analytics"),
+            Some(true),
+            "kept across the version"
+        );
+        assert_eq!(state.get("marketing"), Some(false));
+        assert_eq!(state.get("stats-sdk"), Some(true));
+
+        // The choice made for the new version keeps the consent id.
+        let set = Choice::Set([("new-sdk".to_string(), false)].into());
+        let answered = apply_choice(&changed, Some(&record), &set, context(2)).unwrap();
+        assert_eq!(answered.consent_id, record.consent_id);
+        assert_eq!(answered.policy_version, "test-2");
+        let state = ConsentState::new(&changed, Some(&answered), false);
+        assert!(!state.needs_decision);
+        assert_eq!(state.get("new-sdk"), Some(false));
+        assert_eq!(state.get("stats-sdk"), Some(true));
+    }
+
+    #[test]
+    fn a_set_does_not_keep_what_changed_unseen() {
+        let config = small_config();
+        let record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let changed = edited(|c| c["purposes"][1]["description"]["en"] = "Now more".into());
+        let set = Choice::Set([("marketing".to_string(), true)].into());
+        let next = apply_choice(&changed, Some(&record), &set, context(2)).unwrap();
+        assert_eq!(
+            next.decisions["analytics"], false,
+            "changed and not answered: refused"
+        );
+    }
+
+    #[test]
+    fn a_record_without_fingerprints_holds_for_its_own_version_only() {
+        let config = small_config();
+        let mut record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        record.shown.clear();
+        assert!(!ConsentState::new(&config, Some(&record), false).needs_decision);
+        let changed = edited(|c| c["policy"]["version"] = "test-2".into());
+        let state = ConsentState::new(&changed, Some(&record), false);
+        assert_eq!(state.get("analytics"), None);
+        assert!(state.needs_decision);
     }
 
     #[test]

@@ -73,6 +73,10 @@ impl GateExpression {
                     allowance
                         .third_parties
                         .push(third_party.name.get(lang).to_string());
+                    // Its own switch too, in case it was refused by that alone.
+                    if config.third_party_refusable(third_party) {
+                        allowance.grants.push(third_party.id.clone());
+                    }
                     third_party
                         .purposes
                         .iter()
@@ -101,7 +105,8 @@ pub struct Allowance {
     pub third_parties: Vec<String>,
     /// Names of the consent purposes it needs.
     pub purposes: Vec<String>,
-    /// Ids of those purposes: what "allow" sets to granted.
+    /// Ids of those purposes and of the third parties with their own switch: what
+    /// "allow" sets to granted.
     pub grants: Vec<String>,
 }
 
@@ -118,7 +123,7 @@ mod allowance_tests {
             .unwrap();
         assert_eq!(allowance.third_parties, ["Ad SDK"]);
         assert_eq!(allowance.purposes, ["Analytics", "Marketing"]);
-        assert_eq!(allowance.grants, ["analytics", "marketing"]);
+        assert_eq!(allowance.grants, ["ad-sdk", "analytics", "marketing"]);
         let zh = GateExpression::parse("analytics necessary")
             .allowance(&config, Lang::ZhCn)
             .unwrap();

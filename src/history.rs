@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::config::Config;
 use crate::decision::Choice;
 use crate::record::Record;
 
@@ -63,17 +62,7 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new(config: &Config, disclosure_hash: &str, choice: &Choice, record: &Record) -> Event {
-        let ids = config.purposes().iter().map(|p| &p.id);
-        let shown = ids
-            .chain(config.third_parties().iter().map(|t| &t.id))
-            .map(|id| {
-                (
-                    id.clone(),
-                    config.fingerprint(id).unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
+    pub fn new(disclosure_hash: &str, choice: &Choice, record: &Record) -> Event {
         let (kind, set) = match choice {
             Choice::AcceptAll => ("accept-all", None),
             Choice::RejectAll => ("reject-all", None),
@@ -84,7 +73,7 @@ impl Event {
             consent_id: record.consent_id.clone(),
             policy_version: record.policy_version.clone(),
             disclosure_hash: disclosure_hash.to_string(),
-            shown,
+            shown: record.shown.clone(),
             choice: kind.to_string(),
             set,
             decisions: record.decisions.clone(),
@@ -138,12 +127,17 @@ fn bounded_push(stored: Option<&str>, value: Value, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
     use crate::decision::{apply_choice, DecisionContext};
     use crate::record::Method;
     use crate::test_support::small_config;
     use crate::Lang;
 
     fn record(choice: &Choice) -> Record {
+        record_for(&small_config(), choice)
+    }
+
+    fn record_for(config: &Config, choice: &Choice) -> Record {
         let context = DecisionContext {
             now: 1_700_000_000_000,
             gpc: false,
@@ -151,15 +145,14 @@ mod tests {
             language: Lang::En,
             method: Method::Preferences,
         };
-        apply_choice(&small_config(), None, choice, context).unwrap()
+        apply_choice(config, None, choice, context).unwrap()
     }
 
     #[test]
     fn an_event_says_what_was_shown_chosen_and_how() {
-        let config = small_config();
         let choice = Choice::Set(BTreeMap::from([("analytics".to_string(), true)]));
         let record = record(&choice);
-        let event = Event::new(&config, &sha256(b"text"), &choice, &record);
+        let event = Event::new(&sha256(b"text"), &choice, &record);
         assert_eq!(event.consent_id, record.consent_id);
         assert_eq!(event.policy_version, "test-1");
         assert_eq!(
@@ -188,16 +181,14 @@ mod tests {
             Config::parse(&text.replace("\"Counting visits\"", "\"Counting visits and clicks\""))
                 .unwrap();
         let before = Event::new(
-            &config,
             "h",
             &Choice::AcceptAll,
-            &record(&Choice::AcceptAll),
+            &record_for(&config, &Choice::AcceptAll),
         );
         let after = Event::new(
-            &changed,
             "h",
             &Choice::AcceptAll,
-            &record(&Choice::AcceptAll),
+            &record_for(&changed, &Choice::AcceptAll),
         );
         let differing: Vec<&String> = before
             .shown
@@ -210,13 +201,7 @@ mod tests {
 
     #[test]
     fn the_history_keeps_the_newest_events_only() {
-        let config = small_config();
-        let event = Event::new(
-            &config,
-            "h",
-            &Choice::RejectAll,
-            &record(&Choice::RejectAll),
-        );
+        let event = Event::new("h", &Choice::RejectAll, &record(&Choice::RejectAll));
         let mut stored: Option<String> = Some("not json".into());
         for _ in 0..MAX_EVENTS + 5 {
             stored = Some(append(stored.as_deref(), &event));
@@ -230,13 +215,7 @@ mod tests {
 
     #[test]
     fn the_outbox_queues_events_under_their_id_and_is_bounded() {
-        let config = small_config();
-        let event = Event::new(
-            &config,
-            "h",
-            &Choice::RejectAll,
-            &record(&Choice::RejectAll),
-        );
+        let event = Event::new("h", &Choice::RejectAll, &record(&Choice::RejectAll));
         let mut stored: Option<String> = None;
         for i in 0..MAX_OUTBOX + 3 {
             stored = Some(enqueue(stored.as_deref(), &format!("e{i}"), &event));

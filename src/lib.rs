@@ -6,6 +6,7 @@
 //! values; decisions come out as values that the shells (`crates/runtime`,
 //! `crates/ui`) apply. Everything is tested natively with `cargo test`.
 
+pub mod changes;
 pub mod config;
 pub mod consent_mode;
 pub mod decision;

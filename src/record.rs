@@ -8,7 +8,7 @@
 //!
 //! The decoder works on the stored text and the caller's clock; it never reads storage.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -87,6 +87,14 @@ pub struct Record {
     pub gpc: bool,
     /// Purposes and third parties (one namespace), resolved to granted or refused.
     pub decisions: BTreeMap<String, bool>,
+    /// Each purpose and third party shown when this decision was made, with its
+    /// fingerprint (`Config::fingerprint`): what changed since is asked again, and
+    /// only that. Empty in records written before fingerprints (then the policy
+    /// version alone decides).
+    pub shown: BTreeMap<String, String>,
+    /// Third parties refused by their own switch. Kept while their purposes are
+    /// refused too, so turning a purpose back on does not undo the refusal.
+    pub refused: BTreeSet<String>,
 }
 
 /// Why a stored value does not count as a decision.
@@ -154,6 +162,27 @@ pub fn decode(
     policy_version: &str,
     now: u64,
 ) -> Result<Record, RecordRejection> {
+    decode_with(stored, Some(policy_version), now)
+}
+
+/// A record made for another policy version that can carry over: it lists the
+/// fingerprints of what was shown, so the decisions on everything unchanged still
+/// hold (`ConsentState` asks again for the rest). Every other check is `decode`'s.
+pub fn decode_carried_over(stored: Option<&str>, now: u64) -> Result<Record, RecordRejection> {
+    decode_with(stored, None, now).and_then(|record| {
+        if record.shown.is_empty() {
+            Err(RecordRejection::OtherPolicy)
+        } else {
+            Ok(record)
+        }
+    })
+}
+
+fn decode_with(
+    stored: Option<&str>,
+    policy_version: Option<&str>,
+    now: u64,
+) -> Result<Record, RecordRejection> {
     let stored = stored.ok_or(RecordRejection::Missing)?;
     if stored.len() > MAX_RECORD_LENGTH && stored.encode_utf16().count() > MAX_RECORD_LENGTH {
         return Err(RecordRejection::TooLarge);
@@ -176,7 +205,7 @@ pub fn decode(
         .get("policyVersion")
         .and_then(Value::as_str)
         .ok_or(RecordRejection::WrongShape("policyVersion"))?;
-    if stored_policy != policy_version {
+    if policy_version.is_some_and(|version| stored_policy != version) {
         return Err(RecordRejection::OtherPolicy);
     }
     let consent_id = map
@@ -216,6 +245,23 @@ pub fn decode(
     if now >= expires_at {
         return Err(RecordRejection::Expired);
     }
+    // Optional, and read leniently as the stub ignores them: a malformed value reads
+    // as absent (`decisions` still holds every resolved answer). Inserted one by one:
+    // collecting into a B-tree sorts, and each sort costs the runtime kilobytes.
+    let mut shown = BTreeMap::new();
+    if let Some(Value::Object(stored)) = map.get("shown") {
+        for (id, fingerprint) in stored {
+            if let Some(fingerprint) = fingerprint.as_str() {
+                shown.insert(id.clone(), fingerprint.to_string());
+            }
+        }
+    }
+    let mut refused = BTreeSet::new();
+    if let Some(Value::Array(ids)) = map.get("refused") {
+        for id in ids.iter().filter_map(Value::as_str) {
+            refused.insert(id.to_string());
+        }
+    }
     Ok(Record {
         policy_version: stored_policy.to_string(),
         consent_id: consent_id.to_string(),
@@ -227,6 +273,8 @@ pub fn decode(
         // Optional: only `true` counts; anything else reads as no signal.
         gpc: map.get("gpc") == Some(&Value::Bool(true)),
         decisions,
+        shown,
+        refused,
     })
 }
 
@@ -250,6 +298,10 @@ struct WireRecord<'a> {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     gpc: bool,
     decisions: &'a BTreeMap<String, bool>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    shown: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    refused: &'a BTreeSet<String>,
 }
 
 impl Record {
@@ -266,6 +318,8 @@ impl Record {
             method: self.method,
             gpc: self.gpc,
             decisions: &self.decisions,
+            shown: &self.shown,
+            refused: &self.refused,
         };
         // Serialising plain strings, integers and a map of booleans cannot fail.
         serde_json::to_string(&wire).unwrap_or_default()
@@ -341,9 +395,40 @@ mod tests {
                 ("marketing".to_string(), false),
             ]
             .into(),
+            shown: [("analytics".to_string(), "0123456789abcdef".to_string())].into(),
+            refused: ["ad-sdk".to_string()].into(),
         };
         let decoded = decode(Some(&record.encode()), "2021-04-30", 1_700_000_000_002).unwrap();
         assert_eq!(decoded, record);
+        // Another policy version: not a decision, but it carries over.
+        assert_eq!(
+            decode(Some(&record.encode()), "2022-01-01", 1_700_000_000_002),
+            Err(RecordRejection::OtherPolicy)
+        );
+        assert_eq!(
+            decode_carried_over(Some(&record.encode()), 1_700_000_000_002),
+            Ok(record.clone())
+        );
+        let without_fingerprints = Record {
+            shown: BTreeMap::new(),
+            ..record
+        };
+        assert_eq!(
+            decode_carried_over(Some(&without_fingerprints.encode()), 1_700_000_000_002),
+            Err(RecordRejection::OtherPolicy)
+        );
+    }
+
+    #[test]
+    fn malformed_optional_fields_read_as_absent() {
+        let stored = r#"{"schema":1,"policyVersion":"v","consentId":"c","createdAt":1,"updatedAt":1,
+            "expiresAt":9,"language":"en","method":"api","decisions":{"a":true},
+            "shown":[1],"refused":{"x":1}}"#;
+        let record = decode(Some(stored), "v", 2).unwrap();
+        assert!(record.shown.is_empty() && record.refused.is_empty());
+        let stored = stored.replace(r#""shown":[1]"#, r#""shown":{"a":"f","b":2}"#);
+        let record = decode(Some(&stored), "v", 2).unwrap();
+        assert_eq!(record.shown, [("a".to_string(), "f".to_string())].into());
     }
 
     #[test]

@@ -62,6 +62,19 @@ pub struct UiText {
     pub consent_id: &'static str,
     pub consent_updated: &'static str,
     pub download_receipt: &'static str,
+    /// The re-consent prompt (something changed since the last choice): its title and
+    /// words, its two buttons, the status of each item, the data-item lead, and the
+    /// note on separate-consent items.
+    pub changes_title: &'static str,
+    pub changes_body: &'static str,
+    pub accept_changes: &'static str,
+    pub refuse_changes: &'static str,
+    pub change_new: &'static str,
+    pub change_changed: &'static str,
+    pub change_new_data: &'static str,
+    pub change_separate: &'static str,
+    /// A third party's own switch in the preferences (its accessible name's lead).
+    pub third_party_switch: &'static str,
 }
 
 const ZH_CN: UiText = UiText {
@@ -118,6 +131,15 @@ const ZH_CN: UiText = UiText {
     consent_id: "同意编号",
     consent_updated: "更新于",
     download_receipt: "下载同意凭证",
+    changes_title: "个人信息处理规则有更新",
+    changes_body: "自您上次选择以来，以下事项有新增或变化，仅需您对这些事项重新选择；您的其他选择保持不变。",
+    accept_changes: "同意更新内容",
+    refuse_changes: "拒绝更新内容",
+    change_new: "新增",
+    change_changed: "有变化",
+    change_new_data: "新增的个人信息：",
+    change_separate: "此项需要您单独同意：“同意更新内容”不包括此项，您可在“自定义设置”中单独同意。",
+    third_party_switch: "向其提供",
     banner_separate_note: "“接受全部”不包括需要您单独同意的事项（如人脸、身份证件、银行卡等敏感个人信息），您可在“自定义设置”中逐项单独同意。",
 };
 
@@ -175,6 +197,15 @@ const EN: UiText = UiText {
     consent_id: "Consent ID",
     consent_updated: "updated",
     download_receipt: "Download consent receipt",
+    changes_title: "What changed since you last chose",
+    changes_body: "These items are new or have changed since your last choice; only they need your decision. Your other choices stay as they are.",
+    accept_changes: "Accept the changes",
+    refuse_changes: "Refuse the changes",
+    change_new: "New",
+    change_changed: "Changed",
+    change_new_data: "New personal information: ",
+    change_separate: "This needs your separate consent: \u{201c}Accept the changes\u{201d} leaves it off; you can give it under \u{201c}Customise\u{201d}.",
+    third_party_switch: "Share with",
     banner_separate_note: "\u{201c}Accept all\u{201d} leaves out what needs your separate consent (sensitive information such as your face, ID documents and bank cards); you can give it item by item under \u{201c}Customise\u{201d}.",
 };
 

@@ -49,7 +49,8 @@ export interface Assent {
   off<E extends keyof AssentEvents>(event: E, callback: (detail: AssentEvents[E]) => void): void;
   acceptAll(): Promise<AssentState>;
   rejectAll(): Promise<AssentState>;
-  /** Purpose ids only; an unknown, third-party or always-granted id refuses the whole call. */
+  /** Purpose and third-party ids (a third party's own switch); an unknown id, or refusing an
+   * always-granted purpose or a third party that serves one, refuses the whole call. */
   set(choices: Record<string, boolean>): Promise<AssentState>;
   /** Withdraws every consent (as rejectAll, method 'api'): `change` lists the revoked ids,
    * and the storage keys the configuration lists for them are cleared. */

@@ -319,8 +319,9 @@ function h(tag, attributes, ...children) {
 // it without the interface module: a bar at the bottom of the page (not a wall: the
 // page stays usable) with reject all, accept all and customise, all the same size.
 let banner = null;
+let bannerText = null;
 function renderBanner() {
-  const t = runtime.bannerText();
+  const t = (bannerText = runtime.bannerText());
   const button = (action, label, extra = '') =>
     h('button', { type: 'button', class: `assent-button${extra}`, 'data-assent-action': action }, label);
   const next = h('section', {
@@ -331,6 +332,12 @@ function renderBanner() {
     h('h2', { id: 'assent-banner-title', class: 'assent-banner__title' }, t.title),
     h('p', { class: 'assent-banner__body' }, `${t.body} `,
       h('a', { href: t.policyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.policyTitle)),
+    // Only what changed since the recorded choice, when that is why it shows.
+    t.changes && h('ul', { class: 'assent-changes' }, ...t.changes.map((c) => h('li', { 'data-assent-change': c.id },
+      h('strong', {}, c.name), ' ', h('span', { class: 'assent-badge' }, c.status),
+      h('p', {}, c.detail),
+      c.newData.length ? h('p', { class: 'assent-note' }, t.newData + c.newData.join(t.language === 'en' ? ', ' : '、')) : null,
+      c.separate ? h('p', { class: 'assent-note' }, t.changeSeparate) : null))),
     t.separateNote && h('p', { class: 'assent-note', 'data-assent-separate-note': '' }, t.separateNote),
     t.gpcNote && h('p', { class: 'assent-note', 'data-assent-gpc': '' }, t.gpcNote)),
   h('div', { class: 'assent-banner__actions' },
@@ -355,7 +362,8 @@ function onBannerClick(event) {
   if (!action) return;
   const name = action.dataset.assentAction;
   if (name === 'accept-all' || name === 'reject-all') {
-    decide(name, null, 'banner');
+    const set = bannerText[name === 'accept-all' ? 'accept' : 'reject'];
+    decide(set ? 'set' : name, set, 'banner');
   } else if (name === 'customise') {
     opener = action;
     show('preferences');

@@ -57,6 +57,14 @@ fuzz_target!(|data: &[u8]| {
                 set.insert("no-such-purpose".to_string(), true);
                 bad_set = true;
             }
+            // A third party's own switch, on or off.
+            if flags & 32 != 0 {
+                let tps = config.third_parties();
+                let t = &tps[usize::from(set_values) % tps.len()];
+                let granted = flags & 64 != 0;
+                bad_set |= !granted && !config.third_party_refusable(t);
+                set.insert(t.id.clone(), granted);
+            }
             Choice::Set(set)
         }
     };
@@ -103,6 +111,21 @@ fuzz_target!(|data: &[u8]| {
     assert!(!storage_keys_to_clear(config, &revoked).contains(&STORAGE_KEY.to_string()));
 });
 
+/// What a record still says about `id`: its decision while what was shown is
+/// unchanged (the fingerprint, or the policy version for a record without them).
+fn holds(config: &Config, record: &Record, id: &str) -> Option<bool> {
+    let same = if record.shown.is_empty() {
+        record.policy_version == config.policy().version
+    } else {
+        record.shown.get(id).map(String::as_str) == config.fingerprint(id)
+    };
+    if same {
+        record.decisions.get(id).copied()
+    } else {
+        None
+    }
+}
+
 fn check_state(config: &Config, record: Option<&Record>, gpc: bool, state: &ConsentState) {
     let ids = config.purposes().len() + config.third_parties().len();
     assert_eq!(
@@ -117,7 +140,7 @@ fn check_state(config: &Config, record: Option<&Record>, gpc: bool, state: &Cons
             assert_eq!(answer, Some(true), "{} is always granted", p.id);
             continue;
         }
-        let recorded = record.and_then(|r| r.decisions.get(&p.id).copied());
+        let recorded = record.and_then(|r| holds(config, r, &p.id));
         let expected = match recorded {
             None if gpc && p.refused_by_gpc => Some(false),
             other => other,
@@ -127,7 +150,17 @@ fn check_state(config: &Config, record: Option<&Record>, gpc: bool, state: &Cons
     }
     for t in config.third_parties() {
         let all = t.purposes.iter().all(|p| state.get(p) == Some(true));
-        assert_eq!(state.get(&t.id) == Some(true), all, "{}", t.id);
+        let answer = state.answers[&t.id];
+        if answer == Some(true) {
+            assert!(all, "{} granted without its purposes", t.id);
+        }
+        if record.is_some_and(|r| r.refused.contains(&t.id)) && config.third_party_refusable(t) {
+            assert_eq!(answer, Some(false), "{} refused by its own switch", t.id);
+        }
+        if !config.third_party_refusable(t) {
+            assert_eq!(answer == Some(true), all, "{} has no switch of its own", t.id);
+        }
+        undecided |= all && answer.is_none();
     }
     assert_eq!(state.needs_decision, record.is_none() || undecided);
     assert_eq!(state.get("no-such-purpose"), None);
@@ -162,29 +195,32 @@ fn check_made(
         ids,
         "a record names every purpose and third party"
     );
+    assert_eq!(made.shown.len(), ids, "and what each looked like");
     for p in config.purposes() {
         let granted = made.decisions[&p.id];
+        let kept = previous.and_then(|r| holds(config, r, &p.id));
         let expected = if p.legal_basis.is_always_granted() {
             true
         } else {
             match choice {
                 // Separate consent is never part of accept all: it keeps its own decision.
-                Choice::AcceptAll if p.separate_consent => previous
-                    .and_then(|r| r.decisions.get(&p.id).copied())
-                    .unwrap_or(false),
+                Choice::AcceptAll if p.separate_consent => kept.unwrap_or(false),
                 Choice::AcceptAll => !(gpc && p.refused_by_gpc),
                 Choice::RejectAll => false,
-                Choice::Set(set) => set
-                    .get(&p.id)
-                    .copied()
-                    .or_else(|| previous.and_then(|r| r.decisions.get(&p.id).copied()))
-                    .unwrap_or(false),
+                Choice::Set(set) => set.get(&p.id).copied().or(kept).unwrap_or(false),
             }
         };
         assert_eq!(granted, expected, "{} after {choice:?}", p.id);
     }
     for t in config.third_parties() {
         let all = t.purposes.iter().all(|p| made.decisions[p]);
-        assert_eq!(made.decisions[&t.id], all, "{}", t.id);
+        let own = !made.refused.contains(&t.id);
+        assert!(own || config.third_party_refusable(t), "{} has no switch", t.id);
+        assert_eq!(made.decisions[&t.id], all && own, "{}", t.id);
+        if let Choice::Set(set) = choice {
+            if let Some(granted) = set.get(&t.id) {
+                assert_eq!(own, *granted, "{} set by its own switch", t.id);
+            }
+        }
     }
 }

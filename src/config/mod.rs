@@ -290,6 +290,15 @@ impl Config {
             ConsentSubject::Purpose(_) => None,
         }
     }
+    /// Whether a third party has its own switch: every purpose it serves is a
+    /// consent purpose (refusing one that serves a necessary purpose would refuse
+    /// that purpose too).
+    pub fn third_party_refusable(&self, third_party: &ThirdParty) -> bool {
+        third_party.purposes.iter().all(|id| {
+            self.purpose(id)
+                .is_some_and(|p| !p.legal_basis.is_always_granted())
+        })
+    }
     pub fn data_item(&self, id: &str) -> Option<&DataItem> {
         self.data_item_index.get(id).map(|&i| &self.data_items[i])
     }

@@ -230,6 +230,11 @@ impl Validator<'_> {
             language: Lang::ZhCn,
             method: Method::Preferences,
             gpc: true,
+            shown: decisions
+                .keys()
+                .map(|id| (id.clone(), "f".repeat(16)))
+                .collect(),
+            refused: config.third_parties.iter().map(|t| t.id.clone()).collect(),
             decisions,
         };
         let length = longest.encode().encode_utf16().count();

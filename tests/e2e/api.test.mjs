@@ -315,7 +315,7 @@ describe('withdrawal', () => {
       session: Object.keys(sessionStorage),
     }));
     // Assent's own keys survive even a pattern that matches them.
-    assert.deepEqual(left, { cookies: ['keep=3'], local: ['assent', 'assent.history', 'other'], session: [] });
+    assert.deepEqual(left, { cookies: ['keep=3'], local: ['assent', 'assent.baseline', 'assent.history', 'other'], session: [] });
     await tab.close();
     await server.close();
   });

@@ -5,7 +5,8 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use assent::decision::{apply_choice, Choice, ChoiceError, ConsentState, DecisionContext};
+use assent::changes::{self, ChangeText};
+use assent::decision::{apply_choice, Change, Choice, ChoiceError, ConsentState, DecisionContext};
 use assent::record::{self, Method, Record, RecordRejection};
 use assent::ui_text::{gpc_note, ui_text};
 use assent::{consent_mode, history};
@@ -52,6 +53,11 @@ pub struct Snapshot {
     pub consent_mode: Option<BTreeMap<&'static str, &'static str>>,
     /// Where the loader POSTs each consent event, when the configuration says.
     pub receipt_endpoint: Option<String>,
+    /// Third parties refused by their own switch (their purposes may be granted).
+    pub refused: Vec<String>,
+    /// What is asked again because it is new or changed since the recorded choice:
+    /// `{id, new}`.
+    pub changes: Vec<Change>,
 }
 
 /// The first layer (the banner), as the loader renders it.
@@ -73,6 +79,14 @@ pub struct BannerText {
     pub gpc_note: Option<&'static str>,
     /// Set when some purposes need separate consent: accept all leaves them out.
     pub separate_note: Option<&'static str>,
+    /// Set when a recorded choice exists and only what changed since is asked: the
+    /// items, with the words around them; `accept` and `reject` are what the two
+    /// buttons then record (a `set`), instead of accept all and reject all.
+    pub changes: Option<Vec<ChangeText>>,
+    pub new_data: &'static str,
+    pub change_separate: &'static str,
+    pub accept: Option<BTreeMap<String, bool>>,
+    pub reject: Option<BTreeMap<String, bool>>,
 }
 
 impl Session {
@@ -113,6 +127,17 @@ impl Session {
                 self.record = Some(record);
                 self.rejection = None;
             }
+            // Made for another policy version, with fingerprints: what did not change
+            // still holds; ConsentState asks again for the rest.
+            Err(RecordRejection::OtherPolicy) if self.record.is_none() => {
+                match record::decode_carried_over(stored.as_deref(), now) {
+                    Ok(record) => {
+                        self.state = ConsentState::new(&self.config, Some(&record), self.gpc);
+                        self.record = Some(record);
+                    }
+                    Err(_) => self.rejection = Some(RecordRejection::OtherPolicy),
+                }
+            }
             Err(rejection) if self.record.is_none() => self.rejection = Some(rejection),
             Err(_) => {}
         }
@@ -139,6 +164,8 @@ impl Session {
             gpc_honoured: self.gpc_honoured(),
             consent_mode: consent_mode::signals(&self.config, &self.state),
             receipt_endpoint: self.config.receipt_endpoint().map(str::to_string),
+            refused: self.state.refused.iter().cloned().collect(),
+            changes: self.state.changes.clone(),
         }
     }
 
@@ -156,7 +183,7 @@ impl Session {
         let lang = self.language;
         let t = ui_text(lang);
         let policy = self.config.policy();
-        BannerText {
+        let mut text = BannerText {
             language: lang.tag(),
             title: t.banner_title,
             body: t.banner_body,
@@ -178,7 +205,33 @@ impl Session {
                 .iter()
                 .any(|p| p.separate_consent)
                 .then_some(t.banner_separate_note),
+            changes: None,
+            new_data: t.change_new_data,
+            change_separate: t.change_separate,
+            accept: None,
+            reject: None,
+        };
+        if self.record.is_some() && !self.state.changes.is_empty() {
+            let baseline = storage::read_baseline();
+            let items =
+                changes::describe(&self.config, &self.state.changes, baseline.as_deref(), lang);
+            // Accepting the changes grants what changed, except what needs separate
+            // consent: that stays refused until its own action.
+            let (mut accept, mut reject) = (BTreeMap::new(), BTreeMap::new());
+            for item in &items {
+                accept.insert(item.id.clone(), !item.separate);
+                reject.insert(item.id.clone(), false);
+            }
+            text.accept = Some(accept);
+            text.reject = Some(reject);
+            text.title = t.changes_title;
+            text.body = t.changes_body;
+            text.accept_all = t.accept_changes;
+            text.reject_all = t.refuse_changes;
+            text.separate_note = None;
+            text.changes = Some(items);
         }
+        text
     }
 
     /// Applies a choice, stores the new record, appends the event to the history (and
@@ -199,7 +252,8 @@ impl Session {
         };
         let record = apply_choice(&self.config, self.record.as_ref(), choice, context)?;
         storage::write_record(&record.encode());
-        let event = history::Event::new(&self.config, &self.disclosure_hash, choice, &record);
+        storage::write_baseline(&changes::baseline(&self.config));
+        let event = history::Event::new(&self.disclosure_hash, choice, &record);
         storage::write_history(&history::append(storage::read_history().as_deref(), &event));
         if self.config.receipt_endpoint().is_some() {
             let suffix: String = random[..4].iter().map(|b| format!("{b:02x}")).collect();

@@ -6,6 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::thread::LocalKey;
 
+use assent::changes::BASELINE_KEY;
 use assent::history::{HISTORY_KEY, OUTBOX_KEY};
 use assent::record::STORAGE_KEY;
 use gloo_storage::{LocalStorage, Storage};
@@ -99,6 +100,22 @@ pub fn enqueue_receipt(id: &str, event: &assent::history::Event) {
         OUTBOX_KEY,
         &assent::history::enqueue(stored.as_deref(), id, event),
     );
+}
+
+/// The baseline of what the last choice was made on (`assent::changes`), read only
+/// when something changed since. Kept in storage only: a page view that cannot store
+/// it shows changed items whole.
+pub fn read_baseline() -> Option<String> {
+    if !available() {
+        return None;
+    }
+    LocalStorage::raw().get_item(BASELINE_KEY).ok().flatten()
+}
+
+pub fn write_baseline(text: &str) {
+    if available() {
+        let _ = LocalStorage::raw().set_item(BASELINE_KEY, text);
+    }
 }
 
 /// The remembered language switch, if any.

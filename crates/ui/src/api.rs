@@ -2,7 +2,7 @@
 //! choices go out through the JS functions the loader passes to `mount`.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use assent::{Config, Lang};
@@ -29,6 +29,27 @@ struct SnapshotIn {
     consent_id: Option<String>,
     #[serde(default)]
     updated_at: Option<f64>,
+    #[serde(default)]
+    refused: BTreeSet<String>,
+    #[serde(default)]
+    changes: Vec<ChangeIn>,
+}
+
+#[derive(serde::Deserialize)]
+struct ChangeIn {
+    id: String,
+    new: bool,
+}
+
+/// What is asked again, id to whether it is new.
+fn changes_of(snapshot: &SnapshotIn) -> Rc<BTreeMap<String, bool>> {
+    Rc::new(
+        snapshot
+            .changes
+            .iter()
+            .map(|c| (c.id.clone(), c.new))
+            .collect(),
+    )
 }
 
 /// The recorded consent's id and date (ms since the epoch), when there is one.
@@ -94,7 +115,10 @@ pub fn mount(
         _ => web_sys::console::error_1(&"assent: no receipt to download".into()),
     });
     let consent = consent_of(&snapshot);
+    let changes = changes_of(&snapshot);
     let props = AppProps {
+        refused: Rc::new(snapshot.refused.clone()),
+        changes,
         config: SharedConfig(Rc::new(config)),
         view: view_from(view)?,
         decisions: Rc::new(snapshot.decisions),
@@ -124,6 +148,8 @@ pub fn show(view: &str, snapshot: JsValue) -> Result<(), JsError> {
             .ok_or_else(|| JsError::new("the UI is not mounted"))?;
         props.view = view;
         props.consent = consent_of(&snapshot);
+        props.changes = changes_of(&snapshot);
+        props.refused = Rc::new(snapshot.refused.clone());
         props.decisions = Rc::new(snapshot.decisions);
         props.gpc_honoured = snapshot.gpc_honoured;
         props.language = Lang::from_tag(&snapshot.language).unwrap_or(props.language);

@@ -4,7 +4,7 @@
 //! `generation` from the loader (a reopen, a hide) remounts the screen so toggles
 //! restart from the recorded decisions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use assent::{Config, Lang};
@@ -59,6 +59,10 @@ pub struct AppProps {
     pub config: SharedConfig,
     pub view: View,
     pub decisions: Rc<BTreeMap<String, Option<bool>>>,
+    /// Third parties refused by their own switch.
+    pub refused: Rc<BTreeSet<String>>,
+    /// What is asked again since the recorded choice: id to whether it is new.
+    pub changes: Rc<BTreeMap<String, bool>>,
     pub language: Lang,
     /// The browser's Global Privacy Control signal refused some purposes: say so.
     pub gpc_honoured: bool,
@@ -85,9 +89,10 @@ fn Screen(props: &AppProps) -> Html {
     let view = use_state(|| props.view);
     let language = use_state(|| props.language);
     let config = &props.config.0;
-    // Toggles start from the recorded decisions: off unless granted.
+    // Toggles start from the recorded decisions: a purpose is off unless granted; a
+    // third party's own switch is on unless refused by it, or new or changed since.
     let toggles = use_state(|| {
-        config
+        let purposes = config
             .purposes()
             .iter()
             .filter(|p| !p.legal_basis.is_always_granted())
@@ -96,7 +101,17 @@ fn Screen(props: &AppProps) -> Html {
                     p.id.clone(),
                     props.decisions.get(&p.id).copied().flatten() == Some(true),
                 )
-            })
+            });
+        let third_parties = config
+            .third_parties()
+            .iter()
+            .filter(|t| config.third_party_refusable(t))
+            .map(|t| {
+                let on = !props.refused.contains(&t.id) && !props.changes.contains_key(&t.id);
+                (t.id.clone(), on)
+            });
+        purposes
+            .chain(third_parties)
             .collect::<BTreeMap<String, bool>>()
     });
 
@@ -152,6 +167,7 @@ fn Screen(props: &AppProps) -> Html {
                 consent={props.consent.clone()}
                 on_download={props.on_download.clone()}
                 toggles={Rc::new((*toggles).clone())}
+                changes={props.changes.clone()}
                 {on_toggle}
                 {on_accept_all}
                 {on_reject_all}

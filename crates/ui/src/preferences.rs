@@ -22,6 +22,7 @@ pub struct PreferencesProps {
     pub consent: Option<(String, f64)>,
     pub on_download: Callback<()>,
     pub toggles: Rc<BTreeMap<String, bool>>,
+    pub changes: Rc<BTreeMap<String, bool>>,
     pub on_toggle: Callback<(String, bool)>,
     pub on_accept_all: Callback<MouseEvent>,
     pub on_reject_all: Callback<MouseEvent>,
@@ -77,7 +78,8 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                             config={props.config.clone()}
                             purpose_id={purpose.id.clone()}
                             {lang}
-                            granted={props.toggles.get(&purpose.id).copied().unwrap_or(false)}
+                            toggles={props.toggles.clone()}
+                            changes={props.changes.clone()}
                             on_toggle={props.on_toggle.clone()}
                         />
                     }) }

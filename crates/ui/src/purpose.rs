@@ -8,6 +8,9 @@
 //! (withdrawing) takes one action, as for any purpose.
 
 use assent::ui_text::{purpose_summary, ui_text};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use assent::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -22,8 +25,24 @@ pub struct PurposeProps {
     pub config: SharedConfig,
     pub purpose_id: String,
     pub lang: Lang,
-    pub granted: bool,
+    /// The dialog's switches: purposes and third parties' own.
+    pub toggles: Rc<BTreeMap<String, bool>>,
+    /// What is asked again since the recorded choice: id to whether it is new.
+    pub changes: Rc<BTreeMap<String, bool>>,
     pub on_toggle: Callback<(String, bool)>,
+}
+
+/// "New" or "Changed", when `id` is asked again.
+fn change_badge(changes: &BTreeMap<String, bool>, id: &str, lang: Lang) -> Html {
+    let t = ui_text(lang);
+    match changes.get(id) {
+        Some(new) => html! {
+            <span class="assent-badge assent-badge--changed" data-assent-changed={id.to_string()}>
+                { if *new { t.change_new } else { t.change_changed } }
+            </span>
+        },
+        None => html! {},
+    }
 }
 
 #[component]
@@ -35,6 +54,7 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
     };
     let lang = props.lang;
     let id = purpose.id.clone();
+    let granted = props.toggles.get(&id).copied().unwrap_or(false);
     let name_id = format!("assent-purpose-{id}-name");
     let locked = purpose.legal_basis.is_always_granted();
     let separate = purpose.separate_consent;
@@ -70,6 +90,43 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
     };
     let notice_id = format!("assent-separate-{id}");
     let third_parties: Vec<_> = config.third_parties_of(&purpose.id).collect();
+    // Each recipient's own switch, in view (not folded), so one third party is
+    // withdrawn as directly as a purpose. Off while the purpose itself is off.
+    let switchable: Vec<_> = third_parties
+        .iter()
+        .filter(|tp| !locked && config.third_party_refusable(tp))
+        .collect();
+    let own_switches = html! {
+        <ul class="assent-recipients">
+            { for switchable.iter().map(|tp| {
+                let tp_id = tp.id.clone();
+                let on_toggle = props.on_toggle.clone();
+                let onchange = Callback::from(move |e: Event| {
+                    let input: HtmlInputElement = e.target_unchecked_into();
+                    on_toggle.emit((tp_id.clone(), input.checked()));
+                });
+                let name = tp.name.get(lang);
+                html! {
+                    <li class="assent-recipient" key={tp.id.clone()}>
+                        <span class="assent-recipient__name">
+                            { name }
+                            if let Some(company) = tp.company.as_ref().filter(|c| c.get(lang) != name) {
+                                <span class="assent-recipient__company">{ company.get(lang) }</span>
+                            }
+                            { change_badge(&props.changes, &tp.id, lang) }
+                        </span>
+                        <label class="assent-switch">
+                            <input type="checkbox" role="switch" data-assent-third-party-switch={tp.id.clone()}
+                                checked={props.toggles.get(&tp.id).copied().unwrap_or(false)}
+                                disabled={!granted}
+                                aria-label={format!("{} {}", t.third_party_switch, name)} {onchange} />
+                            <span class="assent-switch__track" aria-hidden="true"></span>
+                        </label>
+                    </li>
+                }
+            }) }
+        </ul>
+    };
     // What it processes and who receives it: in the separate-consent notice and in the
     // folded details.
     let data_and_recipients = html! {
@@ -101,6 +158,7 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     if separate {
                         <span class="assent-badge assent-badge--separate">{ t.separate_badge }</span>
                     }
+                    { change_badge(&props.changes, &id, lang) }
                 </div>
                 if locked {
                     <label class="assent-switch assent-switch--locked">
@@ -110,7 +168,7 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     </label>
                 } else {
                     <label class="assent-switch">
-                        <input type="checkbox" role="switch" checked={props.granted}
+                        <input type="checkbox" role="switch" checked={granted}
                             data-assent-purpose={id.clone()} aria-labelledby={name_id.clone()} {onchange} />
                         <span class="assent-switch__track" aria-hidden="true"></span>
                     </label>
@@ -133,6 +191,7 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
             if let Some(consequence) = &purpose.refusal_consequence {
                 <p class="assent-field"><strong>{ t.refusal_consequence }{ labels::colon(lang) }</strong>{ consequence.get(lang) }</p>
             }
+            if !switchable.is_empty() { { own_switches } }
             // The long texts fold away so nineteen purposes fit on a phone; the summary
             // says how much is inside.
             <details class="assent-collapsible">

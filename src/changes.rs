@@ -1,0 +1,179 @@
+//! What changed since the user last chose, as the re-consent prompt shows it: each
+//! purpose or third party asked again ([`crate::decision::Change`]), new or changed,
+//! with what is new about it (data items it did not use before) rather than the whole
+//! text again.
+//!
+//! The record holds each item's fingerprint, enough to know *that* something changed.
+//! To say *what* changed, the runtime keeps a baseline beside the record: the data
+//! items each purpose and third party listed when the user last chose
+//! ([`baseline`], key [`BASELINE_KEY`]). Without it (cleared, unreadable) a changed
+//! item is shown with all its data, which is never less than the truth.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::decision::Change;
+use crate::language::Lang;
+use crate::ui_text::ui_text;
+
+/// localStorage key of the baseline, beside the record's.
+pub const BASELINE_KEY: &str = "assent.baseline";
+
+/// The baseline to store with a decision: every purpose's and third party's data
+/// item ids, as JSON.
+pub fn baseline(config: &Config) -> String {
+    let mut items = serde_json::Map::new();
+    for purpose in config.purposes() {
+        items.insert(purpose.id.clone(), purpose.data_items.clone().into());
+    }
+    for third_party in config.third_parties() {
+        items.insert(
+            third_party.id.clone(),
+            third_party.data_shared.clone().into(),
+        );
+    }
+    Value::Object(items).to_string()
+}
+
+/// One item of the re-consent prompt, in one language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeText {
+    pub id: String,
+    /// "New" or "Changed".
+    pub status: &'static str,
+    /// The purpose's or third party's name (with its company).
+    pub name: String,
+    /// What it is now: the purpose's description, or the third party's purpose of use.
+    pub detail: String,
+    /// The data items it uses that it did not use before (all of them when new or
+    /// when no baseline is kept), by name.
+    pub new_data: Vec<String>,
+    /// A purpose that needs separate consent (or a third party serving one): accepting
+    /// the changes leaves it refused; its own action in the preferences grants it.
+    pub separate: bool,
+}
+
+/// The prompt's items for `changes`, in `lang`, against the stored `baseline` text.
+pub fn describe(
+    config: &Config,
+    changes: &[Change],
+    baseline: Option<&str>,
+    lang: Lang,
+) -> Vec<ChangeText> {
+    // Read through `Value`, the one JSON reader the runtime already carries.
+    let before: Option<Value> = baseline.and_then(|text| serde_json::from_str(text).ok());
+    let t = ui_text(lang);
+    changes
+        .iter()
+        .filter_map(|change| {
+            let (name, detail, data, separate) = if let Some(p) = config.purpose(&change.id) {
+                (
+                    p.name.get(lang).to_string(),
+                    p.description.get(lang).to_string(),
+                    &p.data_items,
+                    p.separate_consent,
+                )
+            } else {
+                let tp = config.third_party(&change.id)?;
+                let name = match &tp.company {
+                    Some(company) if company.get(lang) != tp.name.get(lang) => {
+                        format!("{} ({})", tp.name.get(lang), company.get(lang))
+                    }
+                    _ => tp.name.get(lang).to_string(),
+                };
+                let purposes: Vec<&str> = tp
+                    .purposes
+                    .iter()
+                    .filter_map(|id| config.purpose(id))
+                    .map(|p| p.name.get(lang))
+                    .collect();
+                let detail = tp
+                    .purpose_of_use
+                    .as_ref()
+                    .map(|text| text.get(lang).to_string())
+                    .unwrap_or_else(|| purposes.join(", "));
+                let separate = tp
+                    .purposes
+                    .iter()
+                    .any(|id| config.purpose(id).is_some_and(|p| p.separate_consent));
+                (name, detail, &tp.data_shared, separate)
+            };
+            let known = before
+                .as_ref()
+                .and_then(|items| items.get(&change.id)?.as_array())
+                .filter(|_| !change.new);
+            let new_data = data
+                .iter()
+                .filter(|id| known.is_none_or(|known| !known.iter().any(|k| k == id.as_str())))
+                .filter_map(|id| config.data_item(id))
+                .map(|item| item.name.get(lang).to_string())
+                .collect();
+            Some(ChangeText {
+                id: change.id.clone(),
+                status: if change.new {
+                    t.change_new
+                } else {
+                    t.change_changed
+                },
+                name,
+                detail,
+                new_data,
+                separate,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::{apply_choice, Choice, ConsentState, DecisionContext};
+    use crate::record::Method;
+    use crate::test_support::small_config;
+
+    #[test]
+    fn names_only_the_data_that_is_new() {
+        let config = small_config();
+        let context = DecisionContext {
+            now: 1,
+            gpc: false,
+            random: [0; 16],
+            language: Lang::En,
+            method: Method::Banner,
+        };
+        let record = apply_choice(&config, None, &Choice::AcceptAll, context).unwrap();
+        let kept = baseline(&config);
+
+        let mut json: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/small-config.json")).unwrap();
+        let before = json["thirdParties"][0]["dataShared"]
+            .as_array()
+            .unwrap()
+            .len();
+        json["dataItems"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "id": "precise-location", "sensitive": true,
+                "name": {"zh-CN": "精确位置", "en": "Precise location"}
+            }));
+        json["thirdParties"][0]["dataShared"]
+            .as_array_mut()
+            .unwrap()
+            .push("precise-location".into());
+        let changed = Config::parse(&json.to_string()).unwrap();
+        let state = ConsentState::new(&changed, Some(&record), false);
+        let texts = describe(&changed, &state.changes, Some(&kept), Lang::En);
+        assert_eq!(texts.len(), 1);
+        assert_eq!(texts[0].id, "stats-sdk");
+        assert_eq!(texts[0].status, "Changed");
+        assert_eq!(texts[0].new_data, ["Precise location"], "only what is new");
+
+        // Without a baseline, everything it uses is listed.
+        let texts = describe(&changed, &state.changes, None, Lang::ZhCn);
+        assert_eq!(texts[0].new_data.len(), before + 1);
+        assert_eq!(texts[0].status, "有变化");
+    }
+}
