@@ -62,6 +62,11 @@ pub struct UiText {
     pub consent_id: &'static str,
     pub consent_updated: &'static str,
     pub download_receipt: &'static str,
+    /// The just-in-time permission notice (`assent.explain`): what happens next, and
+    /// its two buttons, which only answer the page (nothing is recorded).
+    pub explain_intro: &'static str,
+    pub explain_allow: &'static str,
+    pub explain_deny: &'static str,
 }
 
 const ZH_CN: UiText = UiText {
@@ -118,6 +123,9 @@ const ZH_CN: UiText = UiText {
     consent_id: "同意编号",
     consent_updated: "更新于",
     download_receipt: "下载同意凭证",
+    explain_intro: "选择“允许”后，您的设备会弹出系统授权请求；选择“暂不允许”则不会申请，您可以稍后再开启。",
+    explain_allow: "允许",
+    explain_deny: "暂不允许",
     banner_separate_note: "“接受全部”不包括需要您单独同意的事项（如人脸、身份证件、银行卡等敏感个人信息），您可在“自定义设置”中逐项单独同意。",
 };
 
@@ -175,6 +183,9 @@ const EN: UiText = UiText {
     consent_id: "Consent ID",
     consent_updated: "updated",
     download_receipt: "Download consent receipt",
+    explain_intro: "If you continue, your device will ask you to grant it. Choose \u{201c}Not now\u{201d} and it will not be asked; you can turn it on later.",
+    explain_allow: "Continue",
+    explain_deny: "Not now",
     banner_separate_note: "\u{201c}Accept all\u{201d} leaves out what needs your separate consent (sensitive information such as your face, ID documents and bank cards); you can give it item by item under \u{201c}Customise\u{201d}.",
 };
 
@@ -182,6 +193,14 @@ pub fn ui_text(lang: Lang) -> &'static UiText {
     match lang {
         Lang::ZhCn => &ZH_CN,
         Lang::En => &EN,
+    }
+}
+
+/// The heading of the permission notice, naming the permission about to be asked.
+pub fn explain_heading(lang: Lang, permission_name: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("即将申请{permission_name}"),
+        Lang::En => format!("Permission request: {permission_name}"),
     }
 }
 
