@@ -76,6 +76,55 @@ describe('the seed disclosures', () => {
   }
 });
 
+describe('the user rights', () => {
+  let browser, server;
+  before(async () => {
+    browser = await launch({ viewport: { width: 360, height: 740 } });
+    server = await serve({ pages: { '/zh': seedPage({ lang: 'zh-CN' }), '/en': seedPage({ lang: 'en' }) } });
+  });
+  after(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  it('user rights: each configured right and link, and the controller\'s contact, in both languages', async () => {
+    const { rights, links, controller, contact } = seed.policy;
+    assert.ok(rights.length > 0 && Object.keys(links).length > 1 && controller.phone && contact, 'the seed has them');
+    for (const lang of ['zh-CN', 'en']) {
+      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
+      await page.click(`${banner} [data-assent-action="customise"]`);
+      await page.waitForSelector(prefs);
+      const shown = await page.evaluate((prefs) => {
+        const dialog = document.querySelector(prefs);
+        for (const details of dialog.querySelectorAll('details')) details.open = true;
+        const visible = (el) => el.checkVisibility();
+        const text = (selector) => [...dialog.querySelectorAll(selector)].filter(visible).map((el) => el.innerText).join('\n');
+        return {
+          lang: dialog.lang,
+          rights: text('[data-assent-section="rights"]'),
+          hrefs: [...dialog.querySelectorAll('[data-assent-section="rights"] a[href]')].filter(visible).map((a) => a.getAttribute('href')),
+          linkLabels: [...dialog.querySelectorAll('[data-assent-section="rights"] .assent-links dt')].map((dt) => dt.innerText),
+          controller: text('[data-assent-section="controller"]'),
+          contact: text('[data-assent-section="contact"]'),
+        };
+      }, prefs);
+      assert.equal(shown.lang, lang);
+      const missing = [
+        ...rights.filter((r) => !shown.rights.includes(r.name[lang])).map((r) => `right ${r.id}: ${r.name[lang]}`),
+        ...Object.entries(links).filter(([, url]) => !shown.hrefs.includes(url)).map(([name, url]) => `link ${name}: ${url}`),
+        ...(shown.controller.includes(controller.phone) ? [] : [`controller phone ${controller.phone}`]),
+        ...contact[lang].split('\n').filter((line) => !shown.contact.includes(line)).map((line) => `contact: ${line.slice(0, 40)}`),
+      ];
+      assert.deepEqual(missing, [], lang);
+      // Each link is labelled in the interface language, not by its configuration key.
+      assert.equal(shown.linkLabels.length, Object.keys(links).length);
+      const raw = shown.linkLabels.filter((label) => label in links || (lang === 'zh-CN' && !/[\u4e00-\u9fff]/.test(label)));
+      assert.deepEqual(raw, [], `${lang} link labels`);
+      await page.close();
+    }
+  });
+});
+
 describe('the language', () => {
   async function shownLanguage(context, url) {
     const page = await open(context, url);
