@@ -1,7 +1,8 @@
 // The seed disclosures on screen: the preferences, in each language, show every
 // purpose, third party (with the sharing list's fields), permission and feature of the
-// default configuration, on a phone-sized viewport. And the language precedence:
-// the user's switch (remembered), the loader tag, the browser, zh-CN.
+// default configuration, on a phone-sized viewport, and the user rights (every right,
+// link, the controller's phone, the contact) in both languages. And the language
+// precedence: the user's switch (remembered), the loader tag, the browser, zh-CN.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
