@@ -8,6 +8,7 @@
 #                               the loader tag names no configuration URL
 #   assent-bridge.js      the native-app (WebView) bridge, fetched only inside an app
 #   assent-outbox.js      sends consent events to receiptEndpoint, only when configured
+#   assent-explain.js     the permission notice (assent.explain), only when first called
 #   assent.css, assent.d.ts, config.json (the seed configuration)
 # Then writes dist/sizes.json (raw, gzip, brotli per file).
 set -euo pipefail
@@ -29,6 +30,7 @@ done
 node_modules/.bin/terser www/assent.js --module --compress --mangle -o dist/assent.js
 node_modules/.bin/terser www/bridge.js --module --compress --mangle -o dist/assent-bridge.js
 node_modules/.bin/terser www/outbox.js --module --compress --mangle -o dist/assent-outbox.js
+node_modules/.bin/terser www/explain.js --module --compress --mangle -o dist/assent-explain.js
 node_modules/.bin/terser www/stub.js --compress --mangle --comments false -o dist/assent-stub.js
 cp www/assent.css dist/assent.css
 [ -f www/assent.d.ts ] && cp www/assent.d.ts dist/assent.d.ts

@@ -10,6 +10,7 @@ pub mod changes;
 pub mod config;
 pub mod consent_mode;
 pub mod decision;
+pub mod explain;
 pub mod gate;
 pub mod history;
 pub mod language;

@@ -75,6 +75,11 @@ pub struct UiText {
     pub change_separate: &'static str,
     /// A third party's own switch in the preferences (its accessible name's lead).
     pub third_party_switch: &'static str,
+    /// The just-in-time permission notice (`assent.explain`): what happens next, and
+    /// its two buttons, which only answer the page (nothing is recorded).
+    pub explain_intro: &'static str,
+    pub explain_allow: &'static str,
+    pub explain_deny: &'static str,
 }
 
 const ZH_CN: UiText = UiText {
@@ -140,6 +145,9 @@ const ZH_CN: UiText = UiText {
     change_new_data: "新增的个人信息：",
     change_separate: "此项需要您单独同意：“同意更新内容”不包括此项，您可在“自定义设置”中单独同意。",
     third_party_switch: "向其提供",
+    explain_intro: "选择“允许”后，您的设备会弹出系统授权请求；选择“暂不允许”则不会申请，您可以稍后再开启。",
+    explain_allow: "允许",
+    explain_deny: "暂不允许",
     banner_separate_note: "“接受全部”不包括需要您单独同意的事项（如人脸、身份证件、银行卡等敏感个人信息），您可在“自定义设置”中逐项单独同意。",
 };
 
@@ -206,6 +214,9 @@ const EN: UiText = UiText {
     change_new_data: "New personal information: ",
     change_separate: "This needs your separate consent: \u{201c}Accept the changes\u{201d} leaves it off; you can give it under \u{201c}Customise\u{201d}.",
     third_party_switch: "Share with",
+    explain_intro: "If you continue, your device will ask you to grant it. Choose \u{201c}Not now\u{201d} and it will not be asked; you can turn it on later.",
+    explain_allow: "Continue",
+    explain_deny: "Not now",
     banner_separate_note: "\u{201c}Accept all\u{201d} leaves out what needs your separate consent (sensitive information such as your face, ID documents and bank cards); you can give it item by item under \u{201c}Customise\u{201d}.",
 };
 
@@ -213,6 +224,14 @@ pub fn ui_text(lang: Lang) -> &'static UiText {
     match lang {
         Lang::ZhCn => &ZH_CN,
         Lang::En => &EN,
+    }
+}
+
+/// The heading of the permission notice, naming the permission about to be asked.
+pub fn explain_heading(lang: Lang, permission_name: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("即将申请{permission_name}"),
+        Lang::En => format!("Permission request: {permission_name}"),
     }
 }
 

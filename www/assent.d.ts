@@ -31,6 +31,8 @@ export interface AssentEvents {
   change: AssentChange;
   show: { view: 'banner' | 'preferences'; state: AssentState };
   hide: { state: AssentState };
+  /** The user's answer to a permission notice (`explain`); nothing was recorded. */
+  explain: { permission: string; granted: boolean };
 }
 
 export interface Assent {
@@ -69,6 +71,12 @@ export interface Assent {
    * message must answer every consent purpose for this policy version, or it is
    * refused whole. */
   fromNative?(message: AssentNativeMessage | string): Promise<AssentState>;
+  /** A just-in-time notice for a configured device permission (`camera`, `location`,
+   * ...) before the page calls the browser's or the app's permission prompt: its
+   * purpose, who asks and what refusing costs. Resolves true (allow) or false (not
+   * now, Escape); one notice at a time; rejects for an id the configuration does not
+   * list. Grants and records nothing. */
+  explain(permission: string): Promise<boolean>;
   show(): Promise<void>;
   showPreferences(): Promise<void>;
   hide(): void;
@@ -99,5 +107,6 @@ declare global {
     'assent:change': CustomEvent<AssentChange>;
     'assent:show': CustomEvent<AssentEvents['show']>;
     'assent:hide': CustomEvent<AssentEvents['hide']>;
+    'assent:explain': CustomEvent<AssentEvents['explain']>;
   }
 }

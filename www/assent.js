@@ -186,6 +186,7 @@ function decide(kind, set, method) {
 // Consent events to the configuration's receiptEndpoint (www/outbox.js, imported only
 // then): the runtime queues them with the record; the outbox sends and retries.
 let outbox = null;
+let explainer = null;
 
 /** Lets the page follow a new snapshot (a decision here or in another tab): the
  * interface, gated elements, whenGranted, Consent Mode, `change`. */
@@ -655,6 +656,9 @@ async function boot() {
     show: () => show('banner'),
     showPreferences: () => show('preferences'),
     hide,
+    // The permission notice (www/explain.js), imported at its first use.
+    explain: (id) => (explainer ||= import('./assent-explain.js'))
+      .then((m) => m.explain(() => runtime.permissionText(id), emit, ensureCss())),
   });
 
   if (snapshot.receiptEndpoint) {

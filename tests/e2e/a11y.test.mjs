@@ -1,7 +1,8 @@
-// Accessibility: axe-core (serious and critical) on the banner and the preferences in
-// both languages with the seed configuration, keyboard use of the dialog (focus moves
-// in, Tab stays in, Escape closes and restores focus), focus never hidden behind
-// the banner, and layout at 200% zoom and 320 CSS px (WCAG 1.4.4 and 1.4.10).
+// Accessibility: axe-core (serious and critical) on the banner, the preferences and the
+// permission notice (assent.explain) in both languages with the seed configuration,
+// keyboard use of the dialog (focus moves in, Tab stays in, Escape closes and restores
+// focus), focus never hidden behind the banner, and layout at 200% zoom and 320 CSS px
+// (WCAG 1.4.4 and 1.4.10).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -10,6 +11,7 @@ import { launch, open, serve, snippetFor } from './harness.mjs';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const banner = '[data-assent-ui="banner"]';
 const prefs = '[data-assent-ui="preferences"]';
+const explain = '[data-assent-ui="explain"]';
 
 function seedPage(lang, body = '') {
   const head = snippetFor().replace('<script ', `<script data-lang="${lang}" `);
@@ -49,6 +51,16 @@ describe('axe-core finds no serious or critical violation', () => {
       await page.waitForSelector(prefs);
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
       assert.deepEqual(await axe(page, prefs), []);
+      await page.close();
+    });
+
+    it(`in the permission notice (assent.explain), ${lang}, at 360 px`, async () => {
+      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
+      await page.evaluate(() => window.assent.ready);
+      await page.evaluate(() => { window.assent.explain('camera'); });
+      await page.waitForSelector(explain);
+      assert.equal(await page.getAttribute(explain, 'lang'), lang);
+      assert.deepEqual(await axe(page, explain), []);
       await page.close();
     });
   }

@@ -1,7 +1,8 @@
 // The seed disclosures on screen: the preferences, in each language, show every
 // purpose, third party (with the sharing list's fields), permission and feature of the
-// default configuration, on a phone-sized viewport. And the language precedence:
-// the user's switch (remembered), the loader tag, the browser, zh-CN.
+// default configuration, on a phone-sized viewport, and the user rights (every right,
+// link, the controller's phone, the contact) in both languages. And the language
+// precedence: the user's switch (remembered), the loader tag, the browser, zh-CN.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -74,6 +75,55 @@ describe('the seed disclosures', () => {
       await page.close();
     });
   }
+});
+
+describe('the user rights', () => {
+  let browser, server;
+  before(async () => {
+    browser = await launch({ viewport: { width: 360, height: 740 } });
+    server = await serve({ pages: { '/zh': seedPage({ lang: 'zh-CN' }), '/en': seedPage({ lang: 'en' }) } });
+  });
+  after(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  it('user rights: each configured right and link, and the controller\'s contact, in both languages', async () => {
+    const { rights, links, controller, contact } = seed.policy;
+    assert.ok(rights.length > 0 && Object.keys(links).length > 1 && controller.phone && contact, 'the seed has them');
+    for (const lang of ['zh-CN', 'en']) {
+      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
+      await page.click(`${banner} [data-assent-action="customise"]`);
+      await page.waitForSelector(prefs);
+      const shown = await page.evaluate((prefs) => {
+        const dialog = document.querySelector(prefs);
+        for (const details of dialog.querySelectorAll('details')) details.open = true;
+        const visible = (el) => el.checkVisibility();
+        const text = (selector) => [...dialog.querySelectorAll(selector)].filter(visible).map((el) => el.innerText).join('\n');
+        return {
+          lang: dialog.lang,
+          rights: text('[data-assent-section="rights"]'),
+          hrefs: [...dialog.querySelectorAll('[data-assent-section="rights"] a[href]')].filter(visible).map((a) => a.getAttribute('href')),
+          linkLabels: [...dialog.querySelectorAll('[data-assent-section="rights"] .assent-links dt')].map((dt) => dt.innerText),
+          controller: text('[data-assent-section="controller"]'),
+          contact: text('[data-assent-section="contact"]'),
+        };
+      }, prefs);
+      assert.equal(shown.lang, lang);
+      const missing = [
+        ...rights.filter((r) => !shown.rights.includes(r.name[lang])).map((r) => `right ${r.id}: ${r.name[lang]}`),
+        ...Object.entries(links).filter(([, url]) => !shown.hrefs.includes(url)).map(([name, url]) => `link ${name}: ${url}`),
+        ...(shown.controller.includes(controller.phone) ? [] : [`controller phone ${controller.phone}`]),
+        ...contact[lang].split('\n').filter((line) => !shown.contact.includes(line)).map((line) => `contact: ${line.slice(0, 40)}`),
+      ];
+      assert.deepEqual(missing, [], lang);
+      // Each link is labelled in the interface language, not by its configuration key.
+      assert.equal(shown.linkLabels.length, Object.keys(links).length);
+      const raw = shown.linkLabels.filter((label) => label in links || (lang === 'zh-CN' && !/[\u4e00-\u9fff]/.test(label)));
+      assert.deepEqual(raw, [], `${lang} link labels`);
+      await page.close();
+    }
+  });
 });
 
 describe('the language', () => {

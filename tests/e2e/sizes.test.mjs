@@ -20,6 +20,8 @@ const BUDGETS = {
   'assent.js': 5 * 1024,
   'assent-bridge.js': 1024,
   'assent-outbox.js': 1024,
+  // The permission notice (assent.explain), imported at its first call.
+  'assent-explain.js': 1024,
   'assent_runtime.js': 5 * 1024,
   // 150 KB: the consent receipt (serde_json), the consent history (SHA-256 of the
   // disclosure, events) and the receipt outbox joined the runtime; see README,

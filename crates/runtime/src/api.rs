@@ -196,3 +196,16 @@ pub fn consent_purposes() -> Vec<String> {
 pub fn banner_text() -> Result<JsValue, JsError> {
     session::with(|s| to_js(&s.banner_text())).ok_or_else(not_started)
 }
+
+/// The just-in-time notice for a configured device permission (`assent.explain`), in
+/// the current language: its name, purpose, who asks, what refusing costs and the two
+/// buttons' words. An unknown id is an error naming it and the configured ids.
+#[wasm_bindgen(js_name = permissionText)]
+pub fn permission_text(id: &str) -> Result<JsValue, JsError> {
+    session::with(|s| {
+        s.permission_text(id)
+            .map(|text| to_js(&text))
+            .map_err(|error| JsError::new(&error.to_string()))
+    })
+    .ok_or_else(not_started)?
+}

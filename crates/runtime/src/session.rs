@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use assent::changes::{self, ChangeText};
 use assent::decision::{apply_choice, Change, Choice, ChoiceError, ConsentState, DecisionContext};
+use assent::explain::{self, UnknownPermission};
 use assent::record::{self, Method, Record, RecordRejection};
 use assent::ui_text::{gpc_note, ui_text};
 use assent::{consent_mode, history};
@@ -87,6 +88,28 @@ pub struct BannerText {
     pub change_separate: &'static str,
     pub accept: Option<BTreeMap<String, bool>>,
     pub reject: Option<BTreeMap<String, bool>>,
+}
+
+/// The just-in-time permission notice (`assent.explain`), as `www/explain.js`
+/// renders it. Absent fields are omitted.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionText<'a> {
+    pub language: &'static str,
+    pub id: &'a str,
+    pub heading: String,
+    pub name: &'a str,
+    pub purpose: &'a str,
+    pub requested_by: &'a str,
+    pub refusal_consequence: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_note: Option<&'a str>,
+    pub intro: &'static str,
+    pub purpose_label: &'static str,
+    pub requested_by_label: &'static str,
+    pub refusal_label: &'static str,
+    pub allow: &'static str,
+    pub deny: &'static str,
 }
 
 impl Session {
@@ -232,6 +255,28 @@ impl Session {
             text.changes = Some(items);
         }
         text
+    }
+
+    /// The notice for a configured permission in the current language; an unknown id
+    /// names itself and the configured ones. Reads and writes nothing.
+    pub fn permission_text(&self, id: &str) -> Result<PermissionText<'_>, UnknownPermission> {
+        let n = explain::notice(&self.config, id, self.language)?;
+        Ok(PermissionText {
+            language: self.language.tag(),
+            id: n.id,
+            heading: n.heading,
+            name: n.name,
+            purpose: n.purpose,
+            requested_by: n.requested_by,
+            refusal_consequence: n.refusal_consequence,
+            platform_note: n.platform_note,
+            intro: n.intro,
+            purpose_label: n.purpose_label,
+            requested_by_label: n.requested_by_label,
+            refusal_label: n.refusal_label,
+            allow: n.allow,
+            deny: n.deny,
+        })
     }
 
     /// Applies a choice, stores the new record, appends the event to the history (and

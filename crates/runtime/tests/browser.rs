@@ -1,6 +1,7 @@
 //! The runtime's browser edges, in headless Chromium (wasm-bindgen-test): the record
-//! reaches localStorage, decisions reach `get`, and gated elements are claimed once
-//! (the loader activates them). End-to-end behaviour is in tests/e2e/.
+//! reaches localStorage, decisions reach `get`, gated elements are claimed once (the
+//! loader activates them), and a permission notice's text is plain data that writes
+//! nothing. End-to-end behaviour is in tests/e2e/.
 
 use assent_runtime::api;
 use wasm_bindgen::JsValue;
@@ -106,4 +107,28 @@ fn gated_scripts_are_claimed_once() {
         Some("claimed")
     );
     claimed[0].remove();
+}
+
+#[wasm_bindgen_test]
+fn a_permission_notice_is_plain_data_and_writes_nothing() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    api::start(assent::DEFAULT_CONFIG_JSON, Some("zh-CN".into()), NOW).unwrap();
+    let text = api::permission_text("camera").unwrap();
+    assert_eq!(field(&text, "id"), JsValue::from("camera"));
+    assert_eq!(field(&text, "language"), JsValue::from("zh-CN"));
+    assert_eq!(field(&text, "name"), JsValue::from("相机权限"));
+    assert_eq!(field(&text, "allow"), JsValue::from("允许"));
+    assert!(
+        field(&text, "platformNote").is_undefined(),
+        "absent, not null"
+    );
+
+    let error = api::permission_text("telepathy").map(|_| ()).unwrap_err();
+    let message = field(&JsValue::from(error), "message").as_string().unwrap();
+    assert!(
+        message.starts_with("unknown permission \"telepathy\"") && message.contains("camera"),
+        "{message}"
+    );
+    assert_eq!(storage.length().unwrap(), 0, "nothing stored");
 }

@@ -128,7 +128,7 @@ pub fn Disclosures(props: &DisclosuresProps) -> Html {
             </ul>
             <dl class="assent-fields assent-links">
                 { for policy.links.all().into_iter().map(|(name, url)| html! {
-                    <><dt>{ name }</dt><dd>{ link(url) }</dd></>
+                    <><dt>{ labels::policy_link(name, lang) }</dt><dd>{ link(url) }</dd></>
                 }) }
             </dl>
         </>

@@ -81,3 +81,28 @@ pub fn colon(lang: Lang) -> &'static str {
         ": "
     }
 }
+
+/// What a policy link (`policy.links`, keyed as in the configuration) leads to.
+pub fn policy_link(key: &'static str, lang: Lang) -> &'static str {
+    const LABELS: [(&str, &str, &str); 7] = [
+        ("policy", "隐私政策全文", "Full privacy policy"),
+        ("access", "访问个人信息", "Access your personal information"),
+        (
+            "correction",
+            "更正个人信息",
+            "Correct your personal information",
+        ),
+        (
+            "deletion",
+            "删除个人信息",
+            "Delete your personal information",
+        ),
+        ("accountCancellation", "注销帐号", "Cancel your account"),
+        ("complaints", "投诉与问询", "Complaints and enquiries"),
+        ("withdrawal", "撤回同意", "Withdraw consent"),
+    ];
+    LABELS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or(key, |&(_, zh, en)| if lang == Lang::ZhCn { zh } else { en })
+}
