@@ -48,11 +48,14 @@ pub struct ChangeText {
     /// What it is now: the purpose's description, or the third party's purpose of use.
     pub detail: String,
     /// The data items it uses that it did not use before (all of them when new or
-    /// when no baseline is kept), by name.
-    pub new_data: Vec<String>,
+    /// when no baseline is kept), as one sentence; none when there are none.
+    pub new_data: Option<String>,
     /// A purpose that needs separate consent (or a third party serving one): accepting
     /// the changes leaves it refused; its own action in the preferences grants it.
+    #[serde(skip)]
     pub separate: bool,
+    /// Says so, when `separate`.
+    pub note: Option<&'static str>,
 }
 
 /// The prompt's items for `changes`, in `lang`, against the stored `baseline` text.
@@ -104,12 +107,13 @@ pub fn describe(
                 .as_ref()
                 .and_then(|items| items.get(&change.id)?.as_array())
                 .filter(|_| !change.new);
-            let new_data = data
+            let new_data: Vec<&str> = data
                 .iter()
                 .filter(|id| known.is_none_or(|known| !known.iter().any(|k| k == id.as_str())))
                 .filter_map(|id| config.data_item(id))
-                .map(|item| item.name.get(lang).to_string())
+                .map(|item| item.name.get(lang))
                 .collect();
+            let separator = if lang == Lang::ZhCn { "、" } else { ", " };
             Some(ChangeText {
                 id: change.id.clone(),
                 status: if change.new {
@@ -119,8 +123,10 @@ pub fn describe(
                 },
                 name,
                 detail,
-                new_data,
+                new_data: (!new_data.is_empty())
+                    .then(|| format!("{}{}", t.change_new_data, new_data.join(separator))),
                 separate,
+                note: separate.then_some(t.change_separate),
             })
         })
         .collect()
@@ -169,11 +175,16 @@ mod tests {
         assert_eq!(texts.len(), 1);
         assert_eq!(texts[0].id, "stats-sdk");
         assert_eq!(texts[0].status, "Changed");
-        assert_eq!(texts[0].new_data, ["Precise location"], "only what is new");
+        assert_eq!(
+            texts[0].new_data.as_deref(),
+            Some("New personal information: Precise location"),
+            "only what is new"
+        );
 
         // Without a baseline, everything it uses is listed.
         let texts = describe(&changed, &state.changes, None, Lang::ZhCn);
-        assert_eq!(texts[0].new_data.len(), before + 1);
+        let listed = texts[0].new_data.as_deref().unwrap().split('、').count();
+        assert_eq!(listed, before + 1);
         assert_eq!(texts[0].status, "有变化");
     }
 }

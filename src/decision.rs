@@ -316,6 +316,7 @@ pub fn apply_choice(
         decisions,
         shown,
         refused,
+        age: previous.and_then(|r| r.age),
     })
 }
 

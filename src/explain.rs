@@ -14,14 +14,18 @@ use crate::ui_text::{explain_heading, ui_text};
 use crate::{Config, Lang};
 
 /// The notice's words, in one language; the configuration's text where it has it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serialised as `www/explain.js` renders it (absent fields omitted).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Notice<'a> {
+    pub language: &'static str,
     pub id: &'a str,
     pub heading: String,
     pub name: &'a str,
     pub purpose: &'a str,
     pub requested_by: &'a str,
     pub refusal_consequence: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_note: Option<&'a str>,
     pub intro: &'static str,
     /// The labels of the purpose, requested-by and refusal fields.
@@ -77,6 +81,7 @@ pub fn notice<'a>(
     let t = ui_text(lang);
     let name = permission.name.get(lang);
     Ok(Notice {
+        language: lang.tag(),
         id: &permission.id,
         heading: explain_heading(lang, name),
         name,

@@ -59,6 +59,10 @@ pub struct Event {
     pub language: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gpc: bool,
+    /// The answer to the age question, once given (`adult`, or `guardian` when a
+    /// parent or guardian confirmed for a user under the minimum age).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<String>,
 }
 
 impl Event {
@@ -80,6 +84,7 @@ impl Event {
             method: record.method.as_str().to_string(),
             language: record.language.tag().to_string(),
             gpc: record.gpc,
+            age: record.age.map(|a| a.as_str().to_string()),
         }
     }
 }

@@ -70,6 +70,32 @@ impl Method {
     }
 }
 
+/// The answer to the age question (`minimumAge` in the configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Age {
+    /// At or above the minimum age.
+    Adult,
+    /// Below it, and a parent or guardian confirmed the separate consent given.
+    Guardian,
+}
+
+impl Age {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Age::Adult => "adult",
+            Age::Guardian => "guardian",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Age> {
+        match s {
+            "adult" => Some(Age::Adult),
+            "guardian" => Some(Age::Guardian),
+            _ => None,
+        }
+    }
+}
+
 /// A stored decision that counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
@@ -95,6 +121,8 @@ pub struct Record {
     /// Third parties refused by their own switch. Kept while their purposes are
     /// refused too, so turning a purpose back on does not undo the refusal.
     pub refused: BTreeSet<String>,
+    /// The answer to the age question, once given; kept by later decisions.
+    pub age: Option<Age>,
 }
 
 /// Why a stored value does not count as a decision.
@@ -275,6 +303,7 @@ fn decode_with(
         decisions,
         shown,
         refused,
+        age: map.get("age").and_then(Value::as_str).and_then(Age::parse),
     })
 }
 
@@ -302,6 +331,8 @@ struct WireRecord<'a> {
     shown: &'a BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     refused: &'a BTreeSet<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    age: Option<Age>,
 }
 
 impl Record {
@@ -320,6 +351,7 @@ impl Record {
             decisions: &self.decisions,
             shown: &self.shown,
             refused: &self.refused,
+            age: self.age,
         };
         // Serialising plain strings, integers and a map of booleans cannot fail.
         serde_json::to_string(&wire).unwrap_or_default()
@@ -397,6 +429,7 @@ mod tests {
             .into(),
             shown: [("analytics".to_string(), "0123456789abcdef".to_string())].into(),
             refused: ["ad-sdk".to_string()].into(),
+            age: Some(Age::Guardian),
         };
         let decoded = decode(Some(&record.encode()), "2021-04-30", 1_700_000_000_002).unwrap();
         assert_eq!(decoded, record);

@@ -252,6 +252,38 @@ pub fn purpose_summary(lang: Lang, data_items: usize, third_parties: usize) -> S
     }
 }
 
+/// The age question (PIPL Art. 31) asked before the first separate consent, and its
+/// two answers.
+pub fn age_question(lang: Lang, age: u8) -> (String, String, String) {
+    match lang {
+        Lang::ZhCn => (
+            format!("此项涉及敏感个人信息。请问您是否已满 {age} 周岁？"),
+            format!("已满 {age} 周岁"),
+            format!("未满 {age} 周岁"),
+        ),
+        Lang::En => (
+            format!("This uses sensitive personal information. Are you {age} or older?"),
+            format!("I am {age} or older"),
+            format!("I am under {age}"),
+        ),
+    }
+}
+
+/// The guardian step for a user under the minimum age: what it is, and the box the
+/// parent or guardian ticks before the separate consent can be given.
+pub fn guardian_text(lang: Lang, age: u8) -> (String, &'static str) {
+    match lang {
+        Lang::ZhCn => (
+            format!("不满 {age} 周岁未成年人的个人信息属于敏感个人信息，处理前需取得其父母或其他监护人的同意。请由您的监护人阅读以下内容并确认。"),
+            "我是该用户的父母或其他监护人，已阅读以下内容并同意",
+        ),
+        Lang::En => (
+            format!("The personal information of a child under {age} is sensitive: a parent or guardian must consent before it is processed. Please ask your parent or guardian to read the following and confirm."),
+            "I am this user's parent or guardian, I have read the following and I agree",
+        ),
+    }
+}
+
 /// The sentence on a blocked element's placeholder.
 pub fn placeholder_text(lang: Lang, third_parties: &[String], purposes: &[String]) -> String {
     match lang {

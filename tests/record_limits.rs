@@ -78,7 +78,9 @@ fn a_configuration_whose_record_cannot_fit_is_refused() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains("a consent record for this configuration can be"));
 
-    // Many third parties with long ids: 1 200 of 40 characters fit, 1 400 do not.
+    // Many third parties with long ids: each is in the record three times (its
+    // decision, its fingerprint, and the list of third parties refused by their own
+    // switch), so 380 of 40 characters fit and 450 do not.
     let with_third_parties = |n: usize| {
         let mut config = small_config();
         let template = config["thirdParties"][0].clone();
@@ -90,12 +92,12 @@ fn a_configuration_whose_record_cannot_fit_is_refused() {
         }
         config
     };
-    assert_eq!(refusal(&with_third_parties(1200)), Vec::<String>::new());
-    let fits = Config::parse(&with_third_parties(1200).to_string()).unwrap();
+    assert_eq!(refusal(&with_third_parties(380)), Vec::<String>::new());
+    let fits = Config::parse(&with_third_parties(380).to_string()).unwrap();
     let made = apply_choice(&fits, None, &Choice::RejectAll, context()).unwrap();
     assert_eq!(
         decode(Some(&made.encode()), &fits.policy().version, NOW),
         Ok(made)
     );
-    assert_eq!(refusal(&with_third_parties(1400)).len(), 1);
+    assert_eq!(refusal(&with_third_parties(450)).len(), 1);
 }

@@ -177,8 +177,8 @@ function runGated() {
 }
 
 /** Records a decision (from the UI or the API) and lets everything follow it. */
-function decide(kind, set, method) {
-  follow(runtime.decide(kind, set ?? null, method, Date.now()));
+function decide(kind, set, method, age) {
+  follow(runtime.decide(kind, set ?? null, method, Date.now(), age));
   outbox?.then((m) => m.flush());
   return state();
 }
@@ -335,10 +335,8 @@ function renderBanner() {
       h('a', { href: t.policyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.policyTitle)),
     // Only what changed since the recorded choice, when that is why it shows.
     t.changes && h('ul', { class: 'assent-changes' }, ...t.changes.map((c) => h('li', { 'data-assent-change': c.id },
-      h('strong', {}, c.name), ' ', h('span', { class: 'assent-badge' }, c.status),
-      h('p', {}, c.detail),
-      c.newData.length ? h('p', { class: 'assent-note' }, t.newData + c.newData.join(t.language === 'en' ? ', ' : '、')) : null,
-      c.separate ? h('p', { class: 'assent-note' }, t.changeSeparate) : null))),
+      h('strong', {}, c.name), h('span', { class: 'assent-badge' }, c.status),
+      ...[c.detail, c.newData, c.note].map((line) => line && h('p', {}, line))))),
     t.separateNote && h('p', { class: 'assent-note', 'data-assent-separate-note': '' }, t.separateNote),
     t.gpcNote && h('p', { class: 'assent-note', 'data-assent-gpc': '' }, t.gpcNote)),
   h('div', { class: 'assent-banner__actions' },
@@ -363,7 +361,7 @@ function onBannerClick(event) {
   if (!action) return;
   const name = action.dataset.assentAction;
   if (name === 'accept-all' || name === 'reject-all') {
-    const set = bannerText[name === 'accept-all' ? 'accept' : 'reject'];
+    const set = bannerText[name];
     decide(set ? 'set' : name, set, 'banner');
   } else if (name === 'customise') {
     opener = action;
@@ -471,7 +469,7 @@ function keepFocusVisible(banner) {
     // Browsers skip scrolling for an element that is partly in view, even behind the
     // banner: scroll it clear (block 'nearest' honours the scroll padding).
     focusGuard = (event) => {
-      const shown = document.querySelector('[data-assent-ui="banner"]');
+      const shown = banner; // the banner on screen, or null once it is gone
       const target = event.target;
       if (!shown || !(target instanceof Element) || shown.contains(target)) return;
       if (target.getBoundingClientRect().bottom > shown.getBoundingClientRect().top) {
@@ -658,7 +656,7 @@ async function boot() {
     hide,
     // The permission notice (www/explain.js), imported at its first use.
     explain: (id) => (explainer ||= import('./assent-explain.js'))
-      .then((m) => m.explain(() => runtime.permissionText(id), emit, ensureCss())),
+      .then((m) => m.explain(() => runtime.permissionText(id), emit, ensureCss(), h)),
   });
 
   if (snapshot.receiptEndpoint) {

@@ -9,11 +9,14 @@
 
 let turn = Promise.resolve();
 let shown = 0;
+// The loader's element builder (strings become text, never HTML), handed in.
+let h;
 
 /** Shows the notice for `text()` (the runtime's permissionText, read when this call's
- * turn comes, in the language of that moment) once `css` has loaded. An unknown id
- * rejects and shows nothing. */
-export function explain(text, emit, css) {
+ * turn comes, in the language of that moment) once `css` has loaded, built with the
+ * loader's `element`. An unknown id rejects and shows nothing. */
+export function explain(text, emit, css, element) {
+  h = element;
   const answer = turn.then(async () => {
     const notice = text();
     await css;
@@ -23,13 +26,6 @@ export function explain(text, emit, css) {
   });
   turn = answer.catch((error) => console.error(`assent: explain() was refused: ${error.message}`));
   return answer;
-}
-
-function h(tag, attributes, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...children.filter((child) => child != null));
-  return element;
 }
 
 function ask(t) {

@@ -151,6 +151,7 @@ pub struct Config {
     pub(crate) policy: Policy,
     pub(crate) record_expiry_days: u32,
     pub(crate) receipt_endpoint: Option<String>,
+    pub(crate) minimum_age: Option<u8>,
     pub(crate) consent_mode: Option<ConsentMode>,
     pub(crate) purposes: Vec<Purpose>,
     pub(crate) data_items: Vec<DataItem>,
@@ -239,6 +240,11 @@ impl Config {
     }
     /// The Google Consent Mode mapping, when the site uses it.
     /// Where consent events are POSTed, if anywhere.
+    /// The age below which a guardian must consent (PIPL Art. 31: 14): asked before
+    /// the first separate-consent purpose is granted in the preferences.
+    pub fn minimum_age(&self) -> Option<u8> {
+        self.minimum_age
+    }
     pub fn receipt_endpoint(&self) -> Option<&str> {
         self.receipt_endpoint.as_deref()
     }
@@ -343,9 +349,10 @@ fn listed(errors: &mut Vec<ConfigError>, e: ConfigError) {
 /// Reads the top-level object field by field and list element by list element, so one
 /// bad element does not hide the problems of the others.
 /// The top-level fields of a configuration.
-pub const TOP_LEVEL_FIELDS: [&str; 12] = [
+pub const TOP_LEVEL_FIELDS: [&str; 13] = [
     "assentConfig",
     "recordExpiryDays",
+    "minimumAge",
     "receiptEndpoint",
     "consentMode",
     "policy",
@@ -391,6 +398,22 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
                     "$.recordExpiryDays",
                     Problem::Invalid(format!(
                         "must be a whole number of days from 1 to 3650, got {v}"
+                    )),
+                );
+                None
+            }
+        },
+    };
+    let minimum_age = match root.remove("minimumAge") {
+        None => Some(None),
+        Some(v) => match v.as_u64() {
+            Some(age @ 1..=18) => Some(Some(age as u8)),
+            _ => {
+                report(
+                    errors,
+                    "$.minimumAge",
+                    Problem::Invalid(format!(
+                        "must be a whole number of years from 1 to 18, got {v}"
                     )),
                 );
                 None
@@ -443,6 +466,7 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
         policy: policy?,
         record_expiry_days: record_expiry_days?,
         receipt_endpoint: receipt_endpoint?,
+        minimum_age: minimum_age?,
         consent_mode: consent_mode?,
         purposes: purposes?,
         data_items: data_items?,

@@ -385,6 +385,10 @@ pub struct ConfigFile {
     pub record_expiry_days: Option<u32>,
     /// Where each consent event is POSTed as JSON (https or http); optional.
     pub receipt_endpoint: Option<String>,
+    /// Ask the user's age before the first separate-consent purpose is granted; below
+    /// it, a parent or guardian must consent (PIPL Art. 31: 14). Optional.
+    #[schemars(range(min = 1, max = 18))]
+    pub minimum_age: Option<u8>,
     pub consent_mode: Option<ConsentMode>,
     pub policy: Policy,
     pub purposes: Vec<Purpose>,

@@ -235,6 +235,7 @@ impl Validator<'_> {
                 .map(|id| (id.clone(), "f".repeat(16)))
                 .collect(),
             refused: config.third_parties.iter().map(|t| t.id.clone()).collect(),
+            age: Some(crate::record::Age::Guardian),
             decisions,
         };
         let length = longest.encode().encode_utf16().count();

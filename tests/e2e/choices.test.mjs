@@ -127,6 +127,35 @@ describe('choices per third party, withdrawal, re-consent (seed configuration)',
     assert.equal(await get(page, 'firebase'), true);
   });
 
+  it('personalised recommendations and marketing messages have independent switches; refusing them keeps the service (PIPL Art. 24, 16)', async () => {
+    await acceptAll();
+    await page.evaluate(() => window.assent.set({ personalization: true }));
+    await page.click('.assent-reopen');
+    const marketing = page.locator(`${prefs} [data-assent-purpose="marketing"]`);
+    const personalization = page.locator(`${prefs} [data-assent-purpose="personalization"]`);
+    await marketing.waitFor();
+    assert.ok(await marketing.isChecked() && await personalization.isChecked());
+    await marketing.scrollIntoViewIfNeeded();
+    await marketing.click();
+    await page.click(`${prefs} [data-assent-action="save"]`);
+    assert.equal(await get(page, 'marketing'), false);
+    assert.equal(await get(page, 'personalization'), true, 'refusing marketing leaves recommendations');
+
+    await page.click('.assent-reopen');
+    await personalization.scrollIntoViewIfNeeded();
+    await personalization.click();
+    await page.click(`${prefs} [data-assent-action="save"]`);
+    assert.equal(await get(page, 'personalization'), false);
+    assert.equal(await get(page, 'marketing'), false, 'and each stays as its own switch left it');
+    await page.evaluate(() => window.assent.set({ marketing: true }));
+    assert.equal(await get(page, 'personalization'), false, 'granting one does not grant the other');
+    // The service: necessary purposes and their recipients, and every other choice.
+    for (const id of ['necessary', 'payment', 'risk-control', 'alipay', 'analytics', 'firebase']) {
+      assert.equal(await get(page, id), true, id);
+    }
+    assert.deepEqual(await ran(page), ['analytics', 'fabric-sdk', 'firebase', 'sensors-analytics']);
+  });
+
   it("a third party's switch waits for its purpose, and one that serves a necessary purpose has none", async () => {
     await page.click(`${banner} [data-assent-action="customise"]`);
     const analytics = page.locator(`${prefs} [data-assent-purpose="analytics"]`);
@@ -227,5 +256,90 @@ describe('choices per third party, withdrawal, re-consent (seed configuration)',
     await page.waitForSelector(banner, { state: 'detached' });
     assert.equal(await get(page, 'identity-verification'), false);
     assert.equal(await get(page, 'analytics'), true);
+  });
+});
+
+describe('the age question before separate consent (PIPL Art. 31; the seed asks 14)', () => {
+  let browser;
+  let server;
+  let page;
+  before(async () => {
+    browser = await launch({ viewport: { width: 360, height: 740 } });
+    server = await serve({ pages: { '/': () => { served = seed; return h5(); } }, handler: (req, res, url) => {
+      if (url.pathname !== '/config.json') return false;
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(seed));
+      return true;
+    } });
+  });
+  after(async () => {
+    await server.close();
+    await browser.close();
+  });
+  beforeEach(async () => {
+    await page?.close();
+    page = await open(browser.context, server.url + '/');
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await settled(page);
+    await page.click(`${banner} [data-assent-action="customise"]`);
+    await page.waitForSelector(prefs);
+  });
+  const turnOn = async (id) => {
+    const input = page.locator(`${prefs} [data-assent-purpose="${id}"]`);
+    await input.scrollIntoViewIfNeeded();
+    await input.click();
+  };
+  const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('assent')));
+
+  it('under 14: each separate consent waits for a parent or guardian to confirm; the answer is recorded', async () => {
+    await turnOn('identity-verification');
+    const question = page.locator(`${prefs} [data-assent-age="identity-verification"]`);
+    assert.match(await question.textContent(), /Are you 14 or older\?/);
+    assert.equal(await page.locator(`${prefs} [data-assent-separate]`).count(), 0, 'the age comes first');
+    await question.locator('[data-assent-action="age-under"]').click();
+
+    const notice = page.locator(`${prefs} [data-assent-separate="identity-verification"]`);
+    assert.match(await notice.locator('[data-assent-guardian]').textContent(), /parent or guardian must consent/);
+    const agree = notice.locator('[data-assent-action="separate-agree"]');
+    assert.equal(await agree.isDisabled(), true, 'not without the guardian');
+    await notice.locator('[data-assent-guardian-confirm]').check();
+    await agree.click();
+    await page.click(`${prefs} [data-assent-action="save"]`);
+    assert.equal(await get(page, 'identity-verification'), true);
+    assert.equal((await stored()).age, 'guardian');
+    assert.equal((await page.evaluate(() => window.assent.history().at(-1))).age, 'guardian');
+
+    // Later: not asked again, but the guardian confirms again for the next one.
+    await page.click('.assent-reopen');
+    await page.waitForSelector(prefs);
+    await turnOn('credit-assessment');
+    assert.equal(await page.locator(`${prefs} [data-assent-age]`).count(), 0);
+    const next = page.locator(`${prefs} [data-assent-separate="credit-assessment"]`);
+    assert.equal(await next.locator('[data-assent-action="separate-agree"]').isDisabled(), true);
+  });
+
+  it('14 or older: asked once, then the notice as usual; a child who cancels stays refused and unrecorded', async () => {
+    await turnOn('identity-verification');
+    await page.click(`${prefs} [data-assent-action="age-under"]`);
+    await page.click(`${prefs} [data-assent-separate="identity-verification"] [data-assent-action="separate-cancel"]`);
+    await page.click(`${prefs} [data-assent-action="save"]`);
+    assert.equal(await get(page, 'identity-verification'), false);
+    assert.equal((await stored()).age, undefined, 'no guardian confirmed anything');
+
+    await page.click('.assent-reopen');
+    await page.waitForSelector(prefs);
+    await turnOn('identity-verification');
+    await page.click(`${prefs} [data-assent-action="age-adult"]`);
+    const notice = page.locator(`${prefs} [data-assent-separate="identity-verification"]`);
+    assert.equal(await notice.locator('[data-assent-guardian]').count(), 0);
+    await notice.locator('[data-assent-action="separate-agree"]').click();
+    await turnOn('credit-assessment');
+    assert.equal(await page.locator(`${prefs} [data-assent-age]`).count(), 0, 'asked once');
+    await page.click(`${prefs} [data-assent-separate="credit-assessment"] [data-assent-action="separate-agree"]`);
+    await page.click(`${prefs} [data-assent-action="save"]`);
+    assert.equal(await get(page, 'identity-verification'), true);
+    assert.equal(await get(page, 'credit-assessment'), true);
+    assert.equal((await stored()).age, 'adult');
   });
 });

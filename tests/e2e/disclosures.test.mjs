@@ -75,18 +75,6 @@ describe('the seed disclosures', () => {
       await page.close();
     });
   }
-});
-
-describe('the user rights', () => {
-  let browser, server;
-  before(async () => {
-    browser = await launch({ viewport: { width: 360, height: 740 } });
-    server = await serve({ pages: { '/zh': seedPage({ lang: 'zh-CN' }), '/en': seedPage({ lang: 'en' }) } });
-  });
-  after(async () => {
-    await server?.close();
-    await browser?.close();
-  });
 
   it('user rights: each configured right and link, and the controller\'s contact, in both languages', async () => {
     const { rights, links, controller, contact } = seed.policy;

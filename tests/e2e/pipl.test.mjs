@@ -62,6 +62,8 @@ describe('separate consent (seed configuration)', () => {
     const toggle = `${section} input[data-assent-purpose="identity-verification"]`;
     await page.click(toggle);
     assert.equal(await page.isChecked(toggle), false, 'the switch alone does not grant it');
+    // The seed asks the age first (tests/e2e/choices.test.mjs covers the guardian step).
+    await page.click(`${section} [data-assent-action="age-adult"]`);
     const notice = `${section} [data-assent-separate="identity-verification"]`;
     await page.locator(notice).waitFor();
     const shown = await page.evaluate((notice) => {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use assent::decision::Choice;
 use assent::language::{negotiate, LanguageSources};
-use assent::record::Method;
+use assent::record::{Age, Method};
 use assent::{Config, Lang};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -83,7 +83,19 @@ struct Decided {
 /// plain object of purpose ids to booleans); `method` is `banner`, `preferences` or
 /// `api` or `placeholder`. Nothing is stored when any part is invalid.
 #[wasm_bindgen]
-pub fn decide(kind: &str, set: JsValue, method: &str, now: f64) -> Result<JsValue, JsError> {
+pub fn decide(
+    kind: &str,
+    set: JsValue,
+    method: &str,
+    now: f64,
+    age: Option<String>,
+) -> Result<JsValue, JsError> {
+    let age = match age.as_deref() {
+        None => None,
+        Some(tag) => Some(
+            Age::parse(tag).ok_or_else(|| JsError::new(&format!("unknown age answer {tag:?}")))?,
+        ),
+    };
     let choice = match kind {
         "accept-all" => Choice::AcceptAll,
         "reject-all" => Choice::RejectAll,
@@ -102,7 +114,7 @@ pub fn decide(kind: &str, set: JsValue, method: &str, now: f64) -> Result<JsValu
         dom::random_bytes().ok_or_else(|| JsError::new("crypto.getRandomValues is unavailable"))?;
     session::with(|s| {
         let changed = s
-            .decide(&choice, method, now.max(0.0) as u64, random)
+            .decide(&choice, method, now.max(0.0) as u64, random, age)
             .map_err(|errors| {
                 let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 JsError::new(&lines.join("; "))

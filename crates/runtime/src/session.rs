@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use assent::changes::{self, ChangeText};
 use assent::decision::{apply_choice, Change, Choice, ChoiceError, ConsentState, DecisionContext};
-use assent::explain::{self, UnknownPermission};
-use assent::record::{self, Method, Record, RecordRejection};
+use assent::explain::{self, Notice, UnknownPermission};
+use assent::record::{self, Age, Method, Record, RecordRejection};
 use assent::ui_text::{gpc_note, ui_text};
 use assent::{consent_mode, history};
 use assent::{Config, Lang};
@@ -56,6 +56,10 @@ pub struct Snapshot {
     pub receipt_endpoint: Option<String>,
     /// Third parties refused by their own switch (their purposes may be granted).
     pub refused: Vec<String>,
+    /// The recorded answer to the age question (`adult`, `guardian`), once given.
+    pub age: Option<&'static str>,
+    /// The configuration's minimum age, when it asks.
+    pub minimum_age: Option<u8>,
     /// What is asked again because it is new or changed since the recorded choice:
     /// `{id, new}`.
     pub changes: Vec<Change>,
@@ -82,34 +86,13 @@ pub struct BannerText {
     pub separate_note: Option<&'static str>,
     /// Set when a recorded choice exists and only what changed since is asked: the
     /// items, with the words around them; `accept` and `reject` are what the two
-    /// buttons then record (a `set`), instead of accept all and reject all.
+    /// buttons (named by their actions) then record, a `set` instead of accept all
+    /// and reject all.
     pub changes: Option<Vec<ChangeText>>,
-    pub new_data: &'static str,
-    pub change_separate: &'static str,
+    #[serde(rename = "accept-all")]
     pub accept: Option<BTreeMap<String, bool>>,
+    #[serde(rename = "reject-all")]
     pub reject: Option<BTreeMap<String, bool>>,
-}
-
-/// The just-in-time permission notice (`assent.explain`), as `www/explain.js`
-/// renders it. Absent fields are omitted.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PermissionText<'a> {
-    pub language: &'static str,
-    pub id: &'a str,
-    pub heading: String,
-    pub name: &'a str,
-    pub purpose: &'a str,
-    pub requested_by: &'a str,
-    pub refusal_consequence: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform_note: Option<&'a str>,
-    pub intro: &'static str,
-    pub purpose_label: &'static str,
-    pub requested_by_label: &'static str,
-    pub refusal_label: &'static str,
-    pub allow: &'static str,
-    pub deny: &'static str,
 }
 
 impl Session {
@@ -189,6 +172,8 @@ impl Session {
             receipt_endpoint: self.config.receipt_endpoint().map(str::to_string),
             refused: self.state.refused.iter().cloned().collect(),
             changes: self.state.changes.clone(),
+            age: record.and_then(|r| r.age).map(Age::as_str),
+            minimum_age: self.config.minimum_age(),
         }
     }
 
@@ -229,8 +214,6 @@ impl Session {
                 .any(|p| p.separate_consent)
                 .then_some(t.banner_separate_note),
             changes: None,
-            new_data: t.change_new_data,
-            change_separate: t.change_separate,
             accept: None,
             reject: None,
         };
@@ -259,24 +242,8 @@ impl Session {
 
     /// The notice for a configured permission in the current language; an unknown id
     /// names itself and the configured ones. Reads and writes nothing.
-    pub fn permission_text(&self, id: &str) -> Result<PermissionText<'_>, UnknownPermission> {
-        let n = explain::notice(&self.config, id, self.language)?;
-        Ok(PermissionText {
-            language: self.language.tag(),
-            id: n.id,
-            heading: n.heading,
-            name: n.name,
-            purpose: n.purpose,
-            requested_by: n.requested_by,
-            refusal_consequence: n.refusal_consequence,
-            platform_note: n.platform_note,
-            intro: n.intro,
-            purpose_label: n.purpose_label,
-            requested_by_label: n.requested_by_label,
-            refusal_label: n.refusal_label,
-            allow: n.allow,
-            deny: n.deny,
-        })
+    pub fn permission_text(&self, id: &str) -> Result<Notice<'_>, UnknownPermission> {
+        explain::notice(&self.config, id, self.language)
     }
 
     /// Applies a choice, stores the new record, appends the event to the history (and
@@ -287,6 +254,7 @@ impl Session {
         method: Method,
         now: u64,
         random: [u8; 16],
+        age: Option<Age>,
     ) -> Result<Vec<String>, Vec<ChoiceError>> {
         let context = DecisionContext {
             now,
@@ -295,7 +263,11 @@ impl Session {
             language: self.language,
             method,
         };
-        let record = apply_choice(&self.config, self.record.as_ref(), choice, context)?;
+        let mut record = apply_choice(&self.config, self.record.as_ref(), choice, context)?;
+        // The age question is answered in the preferences, with the choice it allows.
+        if age.is_some() {
+            record.age = age;
+        }
         storage::write_record(&record.encode());
         storage::write_baseline(&changes::baseline(&self.config));
         let event = history::Event::new(&self.disclosure_hash, choice, &record);

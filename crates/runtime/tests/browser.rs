@@ -32,7 +32,7 @@ fn a_decision_is_stored_and_answered() {
         "undecided before a choice"
     );
 
-    api::decide("reject-all", JsValue::NULL, "api", NOW).unwrap();
+    api::decide("reject-all", JsValue::NULL, "api", NOW, None).unwrap();
     assert_eq!(api::get("analytics".into()), Some(false));
     assert_eq!(
         api::get("necessary".into()),
@@ -96,7 +96,7 @@ fn gated_scripts_are_claimed_once() {
         api::claim_runnable().is_empty(),
         "nothing runs before a decision"
     );
-    api::decide("accept-all", JsValue::NULL, "api", NOW).unwrap();
+    api::decide("accept-all", JsValue::NULL, "api", NOW, None).unwrap();
     let claimed = api::claim_runnable();
     assert_eq!(claimed.len(), 1);
     assert!(api::claim_runnable().is_empty(), "claimed only once");

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use assent::record::Age;
 use assent::{Config, Lang};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -31,6 +32,10 @@ struct SnapshotIn {
     updated_at: Option<f64>,
     #[serde(default)]
     refused: BTreeSet<String>,
+    #[serde(default)]
+    age: Option<String>,
+    #[serde(default)]
+    minimum_age: Option<u8>,
     #[serde(default)]
     changes: Vec<ChangeIn>,
 }
@@ -79,7 +84,7 @@ fn callback(callbacks: &JsValue, name: &str) -> Result<js_sys::Function, JsError
 }
 
 /// Renders the UI into `host`. `callbacks` holds the loader's functions: `choose(kind,
-/// set, method)` with `kind` `accept-all`, `reject-all` or `set`; `language(tag)` when
+/// set, method, age)` (`age` the answer to the age question, or undefined) with `kind` `accept-all`, `reject-all` or `set`; `language(tag)` when
 /// the user switches; `close()` when the dialog is closed without a choice;
 /// `receipt()`, the consent receipt the dialog offers to download.
 #[wasm_bindgen]
@@ -99,8 +104,8 @@ pub fn mount(
     })?;
     let snapshot = read_snapshot(snapshot)?;
     let on_choice = Callback::from(move |choice: UiChoice| {
-        let (kind, set, method) = choice.to_js();
-        if let Err(error) = on_choice.call3(&JsValue::NULL, &kind, &set, &method) {
+        let (kind, set, method, age) = choice.to_js();
+        if let Err(error) = on_choice.call4(&JsValue::NULL, &kind, &set, &method, &age) {
             web_sys::console::error_2(&"assent: recording the choice failed".into(), &error);
         }
     });
@@ -117,6 +122,8 @@ pub fn mount(
     let consent = consent_of(&snapshot);
     let changes = changes_of(&snapshot);
     let props = AppProps {
+        age: snapshot.age.as_deref().and_then(Age::parse),
+        minimum_age: snapshot.minimum_age,
         refused: Rc::new(snapshot.refused.clone()),
         changes,
         config: SharedConfig(Rc::new(config)),
@@ -150,6 +157,7 @@ pub fn show(view: &str, snapshot: JsValue) -> Result<(), JsError> {
         props.consent = consent_of(&snapshot);
         props.changes = changes_of(&snapshot);
         props.refused = Rc::new(snapshot.refused.clone());
+        props.age = snapshot.age.as_deref().and_then(Age::parse);
         props.decisions = Rc::new(snapshot.decisions);
         props.gpc_honoured = snapshot.gpc_honoured;
         props.language = Lang::from_tag(&snapshot.language).unwrap_or(props.language);

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use assent::record::Age;
 use assent::{Config, Lang};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -34,24 +35,48 @@ pub enum View {
 pub enum UiChoice {
     AcceptAll,
     RejectAll,
-    Save(BTreeMap<String, bool>),
+    /// The switches, and the answer to the age question when one was given.
+    Save(BTreeMap<String, bool>, Option<Age>),
 }
 
 impl UiChoice {
-    /// `(kind, set, method)` as the loader's `on_choice` takes them.
-    pub fn to_js(&self) -> (JsValue, JsValue, JsValue) {
+    /// `(kind, set, method, age)` as the loader's `on_choice` takes them.
+    pub fn to_js(&self) -> (JsValue, JsValue, JsValue, JsValue) {
+        let method = JsValue::from("preferences");
         match self {
-            UiChoice::AcceptAll => ("accept-all".into(), JsValue::NULL, "preferences".into()),
-            UiChoice::RejectAll => ("reject-all".into(), JsValue::NULL, "preferences".into()),
-            UiChoice::Save(set) => {
+            UiChoice::AcceptAll => (
+                "accept-all".into(),
+                JsValue::NULL,
+                method,
+                JsValue::UNDEFINED,
+            ),
+            UiChoice::RejectAll => (
+                "reject-all".into(),
+                JsValue::NULL,
+                method,
+                JsValue::UNDEFINED,
+            ),
+            UiChoice::Save(set, age) => {
                 let object = js_sys::Object::new();
                 for (id, granted) in set {
                     let _ = js_sys::Reflect::set(&object, &id.into(), &(*granted).into());
                 }
-                ("set".into(), object.into(), "preferences".into())
+                let age = age.map_or(JsValue::UNDEFINED, |a| a.as_str().into());
+                ("set".into(), object.into(), method, age)
             }
         }
     }
+}
+
+/// Where the age question stands in the dialog (PIPL Art. 31).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgeStep {
+    /// The configuration's minimum age; none: never asked.
+    pub minimum: Option<u8>,
+    /// Answered (now or before).
+    pub known: bool,
+    /// Under the minimum age: each separate consent needs a guardian's confirmation.
+    pub child: bool,
 }
 
 #[derive(Properties, PartialEq, Clone)]
@@ -63,6 +88,9 @@ pub struct AppProps {
     pub refused: Rc<BTreeSet<String>>,
     /// What is asked again since the recorded choice: id to whether it is new.
     pub changes: Rc<BTreeMap<String, bool>>,
+    /// The recorded answer to the age question, and the configuration's minimum age.
+    pub age: Option<Age>,
+    pub minimum_age: Option<u8>,
     pub language: Lang,
     /// The browser's Global Privacy Control signal refused some purposes: say so.
     pub gpc_honoured: bool,
@@ -115,6 +143,19 @@ fn Screen(props: &AppProps) -> Html {
             .collect::<BTreeMap<String, bool>>()
     });
 
+    // The age question's answer in this dialog: the recorded one, `Adult`, or a child
+    // whose separate consents need a guardian (`Guardian` once one confirmed).
+    let age = use_state(|| props.age);
+    let child = use_state(|| props.age == Some(Age::Guardian));
+    let on_age = {
+        let age = age.clone();
+        let child = child.clone();
+        Callback::from(move |answer: Age| match answer {
+            Age::Adult => age.set(Some(Age::Adult)),
+            Age::Guardian if *child => age.set(Some(Age::Guardian)),
+            Age::Guardian => child.set(true),
+        })
+    };
     let on_toggle = {
         let toggles = toggles.clone();
         Callback::from(move |(id, on): (String, bool)| {
@@ -145,7 +186,8 @@ fn Screen(props: &AppProps) -> Html {
     let on_save = {
         let on_choice = props.on_choice.clone();
         let toggles = toggles.clone();
-        Callback::from(move |_| on_choice.emit(UiChoice::Save((*toggles).clone())))
+        let age = age.clone();
+        Callback::from(move |_| on_choice.emit(UiChoice::Save((*toggles).clone(), *age)))
     };
     let on_close = {
         let view = view.clone();
@@ -168,6 +210,8 @@ fn Screen(props: &AppProps) -> Html {
                 on_download={props.on_download.clone()}
                 toggles={Rc::new((*toggles).clone())}
                 changes={props.changes.clone()}
+                age={AgeStep { minimum: props.minimum_age, known: age.is_some() || *child, child: *child }}
+                {on_age}
                 {on_toggle}
                 {on_accept_all}
                 {on_reject_all}

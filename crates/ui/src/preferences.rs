@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use assent::record::Age;
 use assent::ui_text::{gpc_note, ui_text};
 use assent::Lang;
 use yew::prelude::*;
 
-use crate::app::SharedConfig;
+use crate::app::{AgeStep, SharedConfig};
 use crate::disclosures::Disclosures;
 use crate::labels;
 use crate::purpose::PurposeSection;
@@ -23,6 +24,9 @@ pub struct PreferencesProps {
     pub on_download: Callback<()>,
     pub toggles: Rc<BTreeMap<String, bool>>,
     pub changes: Rc<BTreeMap<String, bool>>,
+    pub age: AgeStep,
+    /// An answer to the age question (`Guardian`: under age, or a guardian confirmed).
+    pub on_age: Callback<Age>,
     pub on_toggle: Callback<(String, bool)>,
     pub on_accept_all: Callback<MouseEvent>,
     pub on_reject_all: Callback<MouseEvent>,
@@ -80,6 +84,8 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                             {lang}
                             toggles={props.toggles.clone()}
                             changes={props.changes.clone()}
+                            age={props.age}
+                            on_age={props.on_age.clone()}
                             on_toggle={props.on_toggle.clone()}
                         />
                     }) }

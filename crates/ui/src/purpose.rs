@@ -7,7 +7,8 @@
 //! receives it and why, and only that notice's own button grants it. Turning it off
 //! (withdrawing) takes one action, as for any purpose.
 
-use assent::ui_text::{purpose_summary, ui_text};
+use assent::record::Age;
+use assent::ui_text::{age_question, guardian_text, purpose_summary, ui_text};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -15,7 +16,7 @@ use assent::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::SharedConfig;
+use crate::app::{AgeStep, SharedConfig};
 use crate::data_items::DataItems;
 use crate::labels;
 use crate::third_party::ThirdPartyDetails;
@@ -30,6 +31,9 @@ pub struct PurposeProps {
     /// What is asked again since the recorded choice: id to whether it is new.
     pub changes: Rc<BTreeMap<String, bool>>,
     pub on_toggle: Callback<(String, bool)>,
+    /// The age question: asked before the first separate consent when configured.
+    pub age: AgeStep,
+    pub on_age: Callback<Age>,
 }
 
 /// "New" or "Changed", when `id` is asked again.
@@ -75,14 +79,67 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
             }
         })
     };
+    // Under the minimum age, a parent or guardian confirms each separate consent.
+    let guardian_confirmed = use_state(|| false);
+    let child = props.age.child;
     let on_agree = {
         let on_toggle = props.on_toggle.clone();
+        let on_age = props.on_age.clone();
         let id = id.clone();
         let notice_open = notice_open.clone();
         Callback::from(move |_: MouseEvent| {
             notice_open.set(false);
+            if child {
+                on_age.emit(Age::Guardian);
+            }
             on_toggle.emit((id.clone(), true));
         })
+    };
+    let on_guardian = {
+        let guardian_confirmed = guardian_confirmed.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            guardian_confirmed.set(input.checked());
+        })
+    };
+    let answer = |answer: Age| {
+        let on_age = props.on_age.clone();
+        Callback::from(move |_: MouseEvent| on_age.emit(answer))
+    };
+    let age_question_html = match props.age.minimum {
+        Some(minimum) if separate && !props.age.known => {
+            let (question, adult, under) = age_question(lang, minimum);
+            html! {
+                <div class="assent-separate" role="group" aria-labelledby={format!("assent-age-{id}")}
+                    data-assent-age={id.clone()}>
+                    <p id={format!("assent-age-{id}")}><strong>{ question }</strong></p>
+                    <div class="assent-separate__actions">
+                        <button type="button" class="assent-button" data-assent-action="age-under"
+                            onclick={answer(Age::Guardian)}>{ under }</button>
+                        <button type="button" class="assent-button" data-assent-action="age-adult"
+                            onclick={answer(Age::Adult)}>{ adult }</button>
+                    </div>
+                </div>
+            }
+        }
+        _ => html! {},
+    };
+    let asking_age = separate && props.age.minimum.is_some() && !props.age.known;
+    let guardian = match props.age.minimum {
+        Some(minimum) if child => {
+            let (intro, confirm) = guardian_text(lang, minimum);
+            html! {
+                <div class="assent-guardian" data-assent-guardian={id.clone()}>
+                    <p>{ intro }</p>
+                    <label class="assent-check">
+                        <input type="checkbox" data-assent-guardian-confirm={id.clone()}
+                            checked={*guardian_confirmed} onchange={on_guardian} />
+                        { confirm }
+                    </label>
+                </div>
+            }
+        }
+        _ => html! {},
     };
     let on_cancel = {
         let notice_open = notice_open.clone();
@@ -174,9 +231,12 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     </label>
                 }
             </div>
-            if *notice_open {
+            if *notice_open && asking_age {
+                { age_question_html }
+            } else if *notice_open {
                 <div class="assent-separate" id={notice_id.clone()} role="group" aria-labelledby={name_id.clone()}
                     data-assent-separate={id.clone()}>
+                    { guardian }
                     <p><strong>{ t.separate_intro }</strong></p>
                     <p class="assent-field"><strong>{ t.purpose_of_use }{ labels::colon(lang) }</strong>{ purpose.description.get(lang) }</p>
                     { data_and_recipients.clone() }
@@ -184,7 +244,7 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                         <button type="button" class="assent-button" data-assent-action="separate-cancel"
                             onclick={on_cancel}>{ t.cancel }</button>
                         <button type="button" class="assent-button assent-button--primary" data-assent-action="separate-agree"
-                            onclick={on_agree}>{ t.separate_agree }</button>
+                            disabled={child && !*guardian_confirmed} onclick={on_agree}>{ t.separate_agree }</button>
                     </div>
                 </div>
             }
