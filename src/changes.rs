@@ -135,20 +135,14 @@ pub fn describe(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decision::{apply_choice, Choice, ConsentState, DecisionContext};
+    use crate::decision::{apply_choice, Choice, ConsentState};
     use crate::record::Method;
     use crate::test_support::small_config;
 
     #[test]
     fn names_only_the_data_that_is_new() {
         let config = small_config();
-        let context = DecisionContext {
-            now: 1,
-            gpc: false,
-            random: [0; 16],
-            language: Lang::En,
-            method: Method::Banner,
-        };
+        let context = crate::test_support::context(1, Method::Banner);
         let record = apply_choice(&config, None, &Choice::AcceptAll, context).unwrap();
         let kept = baseline(&config);
 

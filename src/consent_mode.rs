@@ -31,8 +31,8 @@ pub fn signals(
 mod tests {
     use super::*;
     use crate::config::ConsentMode;
-    use crate::decision::{apply_choice, Choice, DecisionContext};
-    use crate::language::Lang;
+    use crate::decision::{apply_choice, Choice};
+
     use crate::record::Method;
     use crate::test_support::small_config;
 
@@ -52,13 +52,7 @@ mod tests {
         let undecided = signals(&config, &ConsentState::new(&config, None, false)).unwrap();
         assert_eq!(undecided["analytics_storage"], "denied");
         assert_eq!(undecided["security_storage"], "granted");
-        let context = DecisionContext {
-            now: 1,
-            gpc: false,
-            random: [0; 16],
-            language: Lang::En,
-            method: Method::Api,
-        };
+        let context = crate::test_support::context(1, Method::Api);
         let set = Choice::Set([("analytics".to_string(), true)].into());
         let record = apply_choice(&config, None, &set, context).unwrap();
         let after = signals(&config, &ConsentState::new(&config, Some(&record), false)).unwrap();

@@ -146,20 +146,14 @@ mod allowance_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decision::{apply_choice, Choice, DecisionContext};
-    use crate::language::Lang;
+    use crate::decision::{apply_choice, Choice};
+
     use crate::record::Method;
     use crate::test_support::small_config;
 
     fn state(choice: Option<Choice>) -> ConsentState {
         let config = small_config();
-        let ctx = DecisionContext {
-            now: 1,
-            random: [0; 16],
-            gpc: false,
-            language: Lang::En,
-            method: Method::Api,
-        };
+        let ctx = crate::test_support::context(1, Method::Api);
         let record = choice.map(|c| apply_choice(&config, None, &c, ctx).unwrap());
         ConsentState::new(&config, record.as_ref(), false)
     }

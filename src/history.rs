@@ -133,23 +133,16 @@ fn bounded_push(stored: Option<&str>, value: Value, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::decision::{apply_choice, DecisionContext};
+    use crate::decision::apply_choice;
     use crate::record::Method;
     use crate::test_support::small_config;
-    use crate::Lang;
 
     fn record(choice: &Choice) -> Record {
         record_for(&small_config(), choice)
     }
 
     fn record_for(config: &Config, choice: &Choice) -> Record {
-        let context = DecisionContext {
-            now: 1_700_000_000_000,
-            gpc: false,
-            random: [7; 16],
-            language: Lang::En,
-            method: Method::Preferences,
-        };
+        let context = crate::test_support::context(1_700_000_000_000, Method::Preferences);
         apply_choice(config, None, choice, context).unwrap()
     }
 

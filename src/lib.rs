@@ -29,7 +29,19 @@ pub const DEFAULT_CONFIG_JSON: &str = include_str!("../config/default.json");
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::Config;
+    use crate::decision::DecisionContext;
+    use crate::{Config, Lang, Method};
+
+    /// A decision's context for unit tests: English, no GPC, fixed randomness.
+    pub fn context(now: u64, method: Method) -> DecisionContext {
+        DecisionContext {
+            now,
+            gpc: false,
+            random: [7; 16],
+            language: Lang::En,
+            method,
+        }
+    }
 
     /// The small configuration shared with the end-to-end tests.
     pub fn small_config() -> Config {

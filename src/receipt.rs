@@ -83,21 +83,15 @@ pub fn receipt(config: &Config, record: &Record) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decision::{apply_choice, Choice, DecisionContext};
-    use crate::language::Lang;
+    use crate::decision::{apply_choice, Choice};
+
     use crate::record::Method;
     use crate::test_support::small_config;
 
     #[test]
     fn names_the_controller_policy_purposes_data_recipients_and_the_consent() {
         let config = small_config();
-        let context = DecisionContext {
-            now: 7,
-            gpc: false,
-            random: [3; 16],
-            language: Lang::En,
-            method: Method::Banner,
-        };
+        let context = crate::test_support::context(7, Method::Banner);
         let set = Choice::Set([("analytics".to_string(), true)].into());
         let record = apply_choice(&config, None, &set, context).unwrap();
         let receipt = receipt(&config, &record);
