@@ -43,6 +43,21 @@ ${snippetFor({ config: '/config.json', policyVersion: served.policy.version })}<
 ${TAGS.map((id) => `<script type="text/plain" data-assent="${id}">(window.ran = window.ran || []).push('${id}');</script>`).join('\n')}
 </body></html>`;
 
+/** Chromium at 360 px, and a server for the H5 page and the `served` configuration. */
+async function start() {
+  const browser = await launch({ viewport: { width: 360, height: 740 } });
+  const server = await serve({
+    pages: { '/': h5 },
+    handler: (req, res, url) => {
+      if (url.pathname !== '/config.json') return false;
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(served));
+      return true;
+    },
+  });
+  return { browser, server };
+}
+
 const banner = '[data-assent-ui="banner"]';
 const prefs = '[data-assent-ui="preferences"]';
 const ran = (page) => page.evaluate(() => (window.ran || []).slice().sort());
@@ -52,18 +67,7 @@ describe('choices per third party, withdrawal, re-consent (seed configuration)',
   let browser;
   let server;
   let page;
-  before(async () => {
-    browser = await launch({ viewport: { width: 360, height: 740 } });
-    server = await serve({
-      pages: { '/': h5 },
-      handler: (req, res, url) => {
-        if (url.pathname !== '/config.json') return false;
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify(served));
-        return true;
-      },
-    });
-  });
+  before(async () => ({ browser, server } = await start()));
   after(async () => {
     await server.close();
     await browser.close();
@@ -263,20 +267,13 @@ describe('the age question before separate consent (PIPL Art. 31; the seed asks 
   let browser;
   let server;
   let page;
-  before(async () => {
-    browser = await launch({ viewport: { width: 360, height: 740 } });
-    server = await serve({ pages: { '/': () => { served = seed; return h5(); } }, handler: (req, res, url) => {
-      if (url.pathname !== '/config.json') return false;
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(seed));
-      return true;
-    } });
-  });
+  before(async () => ({ browser, server } = await start()));
   after(async () => {
     await server.close();
     await browser.close();
   });
   beforeEach(async () => {
+    served = seed;
     await page?.close();
     page = await open(browser.context, server.url + '/');
     await page.evaluate(() => localStorage.clear());
