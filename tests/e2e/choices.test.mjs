@@ -58,6 +58,17 @@ async function start() {
   return { browser, server };
 }
 
+/** A new page (closing `previous`) with nothing stored, on `config`. */
+async function freshPage(browser, server, config, previous) {
+  served = config;
+  await previous?.close();
+  const page = await open(browser.context, server.url + '/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await settled(page);
+  return page;
+}
+
 const banner = '[data-assent-ui="banner"]';
 const prefs = '[data-assent-ui="preferences"]';
 const ran = (page) => page.evaluate(() => (window.ran || []).slice().sort());
@@ -73,12 +84,7 @@ describe('choices per third party, withdrawal, re-consent (seed configuration)',
     await browser.close();
   });
   beforeEach(async () => {
-    served = base;
-    await page?.close();
-    page = await open(browser.context, server.url + '/');
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await settled(page);
+    page = await freshPage(browser, server, base, page);
   });
 
   /** Accepts all in the banner. */
@@ -273,12 +279,7 @@ describe('the age question before separate consent (PIPL Art. 31; the seed asks 
     await browser.close();
   });
   beforeEach(async () => {
-    served = seed;
-    await page?.close();
-    page = await open(browser.context, server.url + '/');
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await settled(page);
+    page = await freshPage(browser, server, seed, page);
     await page.click(`${banner} [data-assent-action="customise"]`);
     await page.waitForSelector(prefs);
   });
