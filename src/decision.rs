@@ -320,6 +320,31 @@ pub fn apply_choice(
     })
 }
 
+/// A record of an earlier configuration (another policy version) on which nothing the
+/// user decided has changed (`state.changes` is empty), restated for this one: the same
+/// answers, the current policy version and fingerprints, its own time of decision. The
+/// stub then counts it again on the next page view. `None` while something is asked.
+pub fn carry_over(config: &Config, record: &Record, state: &ConsentState) -> Option<Record> {
+    if !state.changes.is_empty() {
+        return None;
+    }
+    let mut decisions = BTreeMap::new();
+    let mut shown = BTreeMap::new();
+    for (id, answer) in &state.answers {
+        decisions.insert(id.clone(), (*answer)?);
+        if let Some(fingerprint) = config.fingerprint(id) {
+            shown.insert(id.clone(), fingerprint.to_string());
+        }
+    }
+    Some(Record {
+        policy_version: config.policy().version.clone(),
+        decisions,
+        shown,
+        refused: state.refused.clone(),
+        ..record.clone()
+    })
+}
+
 /// The cookie and storage key names or `*`-patterns the configuration lists for
 /// what was withdrawn: storage items serving a revoked purpose or third party. The
 /// shell deletes them; Assent's own record key is never among them.
@@ -657,6 +682,44 @@ mod tests {
         assert!(!state.needs_decision);
         assert_eq!(state.get("new-sdk"), Some(false));
         assert_eq!(state.get("stats-sdk"), Some(true));
+    }
+
+    #[test]
+    fn a_record_carries_over_only_when_nothing_it_decided_changed() {
+        let config = small_config();
+        let set = Choice::Set(
+            [
+                ("analytics".to_string(), true),
+                ("stats-sdk".to_string(), false),
+            ]
+            .into(),
+        );
+        let record = apply_choice(&config, None, &set, context(1)).unwrap();
+        // A new version whose only change is the necessary purpose's text.
+        let next = edited(|c| {
+            c["policy"]["version"] = "test-2".into();
+            c["purposes"][0]["description"]["en"] = "Reworded".into();
+        });
+        let state = ConsentState::new(&next, Some(&record), false);
+        let carried = carry_over(&next, &record, &state).expect("nothing to ask");
+        assert_eq!(carried.policy_version, "test-2");
+        assert_eq!(carried.updated_at, record.updated_at, "not a new decision");
+        assert_eq!(carried.consent_id, record.consent_id);
+        assert_eq!(carried.decisions, record.decisions);
+        assert_ne!(carried.shown["necessary"], record.shown["necessary"]);
+        assert!(carried.refused.contains("stats-sdk"));
+        assert_eq!(ConsentState::new(&next, Some(&carried), false), state);
+
+        let changed = edited(|c| {
+            c["policy"]["version"] = "test-2".into();
+            c["purposes"][1]["description"]["en"] = "Reworded".into();
+        });
+        let state = ConsentState::new(&changed, Some(&record), false);
+        assert_eq!(
+            carry_over(&changed, &record, &state),
+            None,
+            "analytics is asked"
+        );
     }
 
     #[test]

@@ -229,6 +229,21 @@ describe('choices per third party, withdrawal, re-consent (seed configuration)',
     assert.equal(await page.locator(banner).count(), 0, 'answered once');
   });
 
+  it('a new version that changes nothing the user decided carries the choice over without asking', async () => {
+    await acceptAll();
+    served = structuredClone(base);
+    served.policy.version = NEW_VERSION;
+    served.purposes.find((p) => p.id === 'necessary').description.en += ' (reworded)';
+    await page.reload();
+    await settled(page);
+    assert.equal(await page.locator(banner).count(), 0);
+    assert.deepEqual(await ran(page), ['analytics', 'fabric-sdk', 'firebase', 'sensors-analytics']);
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('assent')));
+    assert.equal(stored.policyVersion, NEW_VERSION, 'restated, so the stub counts it on the next page');
+    assert.equal(stored.method, 'banner', 'still the choice the user made');
+    assert.equal((await page.evaluate(() => window.assent.history())).length, 1, 'not a new decision');
+  });
+
   it('refusing the changes keeps every earlier choice; the preferences mark what changed', async () => {
     await acceptAll();
     served = updated();

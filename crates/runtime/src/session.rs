@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use assent::changes::{self, ChangeText};
-use assent::decision::{apply_choice, Change, Choice, ChoiceError, ConsentState, DecisionContext};
+use assent::decision::{
+    apply_choice, carry_over, Change, Choice, ChoiceError, ConsentState, DecisionContext,
+};
 use assent::explain::{self, Notice, UnknownPermission};
 use assent::record::{self, Age, Method, Record, RecordRejection};
 use assent::ui_text::{gpc_note, ui_text};
@@ -139,7 +141,15 @@ impl Session {
                 match record::decode_carried_over(stored.as_deref(), now) {
                     Ok(record) => {
                         self.state = ConsentState::new(&self.config, Some(&record), self.gpc);
-                        self.record = Some(record);
+                        // Nothing decided changed: restate it for this version, so the
+                        // stub counts it again (a carry-over, not a decision: no event).
+                        match carry_over(&self.config, &record, &self.state) {
+                            Some(carried) => {
+                                storage::write_record(&carried.encode());
+                                self.record = Some(carried);
+                            }
+                            None => self.record = Some(record),
+                        }
                     }
                     Err(_) => self.rejection = Some(RecordRejection::OtherPolicy),
                 }
