@@ -62,6 +62,9 @@ pub fn receipt(config: &Config, record: &Record) -> Value {
         "expiresAt": record.expires_at,
         "collectionMethod": record.method.as_str(),
         "globalPrivacyControl": record.gpc,
+        // The age question's answer (`adult`, or `guardian`: a parent or guardian
+        // confirmed for a user under the configured minimum age), once given.
+        "age": record.age.map(|a| a.as_str()),
         "language": lang.tag(),
         "policy": {
             "id": policy.id,
@@ -114,5 +117,16 @@ mod tests {
         );
         assert_eq!(receipt["purposes"][2]["granted"], false);
         assert_eq!(receipt["purposes"][0]["granted"], true, "necessary");
+        assert_eq!(receipt["age"], Value::Null, "not asked");
+
+        // A third party refused by its own switch is not a recipient, though its
+        // purpose is granted; a guardian's confirmation is on the receipt.
+        let set = Choice::Set([("stats-sdk".to_string(), false)].into());
+        let mut refused = apply_choice(&config, Some(&record), &set, context).unwrap();
+        refused.age = Some(crate::record::Age::Guardian);
+        let second = super::receipt(&config, &refused);
+        assert_eq!(second["purposes"][1]["granted"], true);
+        assert_eq!(second["purposes"][1]["recipients"][0]["granted"], false);
+        assert_eq!(second["age"], "guardian");
     }
 }

@@ -19,8 +19,10 @@
 
 use std::collections::BTreeMap;
 
-use assent::decision::{apply_choice, storage_keys_to_clear, Choice, DecisionContext};
-use assent::record::{decode, MAX_KEPT_CONSENT_ID_BYTES, STORAGE_KEY};
+use assent::decision::{
+    apply_choice, carry_over, storage_keys_to_clear, Choice, DecisionContext,
+};
+use assent::record::{decode, decode_carried_over, MAX_KEPT_CONSENT_ID_BYTES, STORAGE_KEY};
 use assent::{consent_mode, receipt, Config, ConsentState, Lang, Method, Record};
 use assent_fuzz::{measure, seed_config};
 use libfuzzer_sys::fuzz_target;
@@ -34,11 +36,24 @@ fuzz_target!(|data: &[u8]| {
     let config = seed_config();
     let policy = config.policy().version.as_str();
     let stored = String::from_utf8_lossy(stored);
-    let previous = decode(Some(&stored), policy, NOW).ok();
+    // A record of this policy version, or one of another that lists fingerprints.
+    let previous = decode(Some(&stored), policy, NOW)
+        .or_else(|_| decode_carried_over(Some(&stored), NOW))
+        .ok();
     let gpc = flags & 1 != 0;
 
     let before = ConsentState::new(config, previous.as_ref(), gpc);
     check_state(config, previous.as_ref(), gpc, &before);
+    if let Some(previous) = &previous {
+        // Restated only when nothing is asked, and then it answers exactly the same.
+        let carried = carry_over(config, previous, &before);
+        assert_eq!(carried.is_some(), before.changes.is_empty(), "{:?}", before.changes);
+        if let Some(carried) = carried {
+            let reread = decode(Some(&carried.encode()), policy, NOW)
+                .unwrap_or_else(|r| panic!("the restated record does not count: {r}"));
+            assert_eq!(ConsentState::new(config, Some(&reread), gpc), before);
+        }
+    }
 
     let mut bad_set = false;
     let choice = match (flags >> 1) & 3 {

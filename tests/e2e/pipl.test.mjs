@@ -208,6 +208,20 @@ describe('native app bridge', () => {
     await page.close();
   });
 
+  it("the app's answers never turn a third party's own refusal on the page into a grant", async () => {
+    const page = await fresh('/android-web-message');
+    await page.evaluate(() => window.assent.set({ analytics: true, marketing: true, 'stats-sdk': false }));
+    // The app echoes resolved answers, including the third party's.
+    await page.evaluate(() => window.assent.fromNative(JSON.stringify({
+      type: 'assent:decision', version: 1, policyVersion: 'test-1',
+      decisions: { analytics: true, marketing: false, 'stats-sdk': true, 'ad-sdk': false },
+    })));
+    assert.equal(await page.evaluate(() => window.assent.get('marketing')), false, 'the purposes follow the app');
+    assert.equal(await page.evaluate(() => window.assent.get('stats-sdk')), false, 'the own refusal stays');
+    assert.equal(await page.evaluate(() => window.assent.state().method), 'native');
+    await page.close();
+  });
+
   for (const [name, path, reason] of [
     ['one that leaves out a consent purpose', '/injected-partial', 'decisions.marketing must be true or false'],
     ['one for another policy version', '/injected-other-policy', 'policy version old'],
