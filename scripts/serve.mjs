@@ -45,7 +45,7 @@ export function strictCsp(nonce) {
     "style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'";
 }
 
-export function startServer({ routes = demoRoutes, port = 0, handler, headers = {}, csp = false } = {}) {
+export function startServer({ routes = demoRoutes, port = 0, handler, headers = {}, csp = false, keepAlive = true } = {}) {
   const requests = [];
   const prefixes = Object.keys(routes).sort((a, b) => b.length - a.length);
   const server = createServer(async (req, res) => {
@@ -96,6 +96,9 @@ export function startServer({ routes = demoRoutes, port = 0, handler, headers = 
   });
   return new Promise((ready, fail) => {
     server.once('error', fail);
+    // A test's server must not keep the test process alive: a failed test that never
+    // reached its close() would otherwise hang the run instead of failing it.
+    if (!keepAlive) server.unref();
     server.listen(port, '127.0.0.1', () => {
       const { port: bound } = server.address();
       ready({

@@ -23,7 +23,7 @@ after(async () => {
 
 describe('under a strict Content Security Policy', () => {
   it('the demo shows the banner, records a choice and runs its gated tags with no violation', async () => {
-    const server = await startServer({ csp: true });
+    const server = await startServer({ csp: true, keepAlive: false });
     const page = await open(browser.context, server.url + '/');
     await page.click('[data-assent-ui="banner"] [data-assent-action="accept-all"]');
     await page.waitForSelector('#tag-marketing.ran');

@@ -62,6 +62,7 @@ export function snippetFor({ config = '/assent/config.json', policyVersion } = {
  */
 export function serve({ pages = {}, handler } = {}) {
   return startServer({
+    keepAlive: false,
     routes: {
       '/assent/': join(root, 'dist'),
       '/fixtures/': join(root, 'tests', 'fixtures'),
