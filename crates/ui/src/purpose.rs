@@ -106,10 +106,11 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
         let on_age = props.on_age.clone();
         Callback::from(move |_: MouseEvent| on_age.emit(answer))
     };
+    // Asked before the first separate consent, when the configuration has an age.
     let age_question_html = match props.age.minimum {
         Some(minimum) if separate && !props.age.known => {
             let (question, adult, under) = age_question(lang, minimum);
-            html! {
+            Some(html! {
                 <div class="assent-separate" role="group" aria-labelledby={format!("assent-age-{id}")}
                     data-assent-age={id.clone()}>
                     <p id={format!("assent-age-{id}")}><strong>{ question }</strong></p>
@@ -120,11 +121,10 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                             onclick={answer(Age::Adult)}>{ adult }</button>
                     </div>
                 </div>
-            }
+            })
         }
-        _ => html! {},
+        _ => None,
     };
-    let asking_age = separate && props.age.minimum.is_some() && !props.age.known;
     let guardian = match props.age.minimum {
         Some(minimum) if child => {
             let (intro, confirm) = guardian_text(lang, minimum);
@@ -231,8 +231,8 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
                     </label>
                 }
             </div>
-            if *notice_open && asking_age {
-                { age_question_html }
+            if let (true, Some(question)) = (*notice_open, age_question_html) {
+                { question }
             } else if *notice_open {
                 <div class="assent-separate" id={notice_id.clone()} role="group" aria-labelledby={name_id.clone()}
                     data-assent-separate={id.clone()}>
