@@ -86,21 +86,20 @@ pub fn describe(
                     }
                     _ => tp.name.get(lang).to_string(),
                 };
-                let purposes: Vec<&str> = tp
-                    .purposes
-                    .iter()
-                    .filter_map(|id| config.purpose(id))
-                    .map(|p| p.name.get(lang))
-                    .collect();
-                let detail = tp
-                    .purpose_of_use
-                    .as_ref()
-                    .map(|text| text.get(lang).to_string())
-                    .unwrap_or_else(|| purposes.join(", "));
-                let separate = tp
-                    .purposes
-                    .iter()
-                    .any(|id| config.purpose(id).is_some_and(|p| p.separate_consent));
+                // Its own "purpose of use", else the names of the purposes it serves.
+                let detail = tp.purpose_of_use.as_ref().map_or_else(
+                    || {
+                        let purposes: Vec<&str> = tp
+                            .purposes
+                            .iter()
+                            .filter_map(|id| config.purpose(id))
+                            .map(|p| p.name.get(lang))
+                            .collect();
+                        purposes.join(", ")
+                    },
+                    |text| text.get(lang).to_string(),
+                );
+                let separate = config.third_party_needs_separate_consent(tp);
                 (name, detail, &tp.data_shared, separate)
             };
             let known = before

@@ -271,11 +271,7 @@ pub fn apply_choice(
                 // "Accept all" lifts a third party's own refusal, except where a
                 // separate-consent purpose needs its own action anyway.
                 Choice::AcceptAll => {
-                    before
-                        && third_party
-                            .purposes
-                            .iter()
-                            .any(|p| config.purpose(p).is_some_and(|p| p.separate_consent))
+                    before && config.third_party_needs_separate_consent(third_party)
                 }
                 Choice::RejectAll => before,
                 Choice::Set(set) => set.get(id).map(|granted| !granted).unwrap_or(before),
@@ -294,12 +290,6 @@ pub fn apply_choice(
                 .all(|p| decisions.get(p) == Some(&true));
         decisions.insert(id.clone(), granted);
     }
-    let mut shown = BTreeMap::new();
-    for id in decisions.keys() {
-        if let Some(fingerprint) = config.fingerprint(id) {
-            shown.insert(id.clone(), fingerprint.to_string());
-        }
-    }
     let expiry = u64::from(config.record_expiry_days()) * DAY_MS;
     let linked = previous.filter(|r| r.consent_id.len() <= MAX_KEPT_CONSENT_ID_BYTES);
     Ok(Record {
@@ -314,7 +304,7 @@ pub fn apply_choice(
         method: context.method,
         gpc: context.gpc,
         decisions,
-        shown,
+        shown: config.fingerprints().clone(),
         refused,
         age: previous.and_then(|r| r.age),
     })
@@ -329,17 +319,13 @@ pub fn carry_over(config: &Config, record: &Record, state: &ConsentState) -> Opt
         return None;
     }
     let mut decisions = BTreeMap::new();
-    let mut shown = BTreeMap::new();
     for (id, answer) in &state.answers {
         decisions.insert(id.clone(), (*answer)?);
-        if let Some(fingerprint) = config.fingerprint(id) {
-            shown.insert(id.clone(), fingerprint.to_string());
-        }
     }
     Some(Record {
         policy_version: config.policy().version.clone(),
         decisions,
-        shown,
+        shown: config.fingerprints().clone(),
         refused: state.refused.clone(),
         ..record.clone()
     })

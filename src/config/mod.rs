@@ -305,6 +305,19 @@ impl Config {
                 .is_some_and(|p| !p.legal_basis.is_always_granted())
         })
     }
+    /// Whether a third party serves a purpose that needs separate consent: "accept
+    /// all" and "accept the changes" then leave it to that purpose's own action.
+    pub fn third_party_needs_separate_consent(&self, third_party: &ThirdParty) -> bool {
+        third_party
+            .purposes
+            .iter()
+            .any(|id| self.purpose(id).is_some_and(|p| p.separate_consent))
+    }
+    /// Every purpose's and third party's fingerprint, by id: what a record lists as
+    /// shown.
+    pub fn fingerprints(&self) -> &BTreeMap<String, String> {
+        &self.fingerprints
+    }
     pub fn data_item(&self, id: &str) -> Option<&DataItem> {
         self.data_item_index.get(id).map(|&i| &self.data_items[i])
     }
@@ -388,38 +401,10 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
             Problem::Shape("missing field `assentConfig`".into()),
         ),
     }
-    let record_expiry_days = match root.remove("recordExpiryDays") {
-        None => Some(DEFAULT_RECORD_EXPIRY_DAYS),
-        Some(v) => match v.as_u64() {
-            Some(days @ 1..=3650) => Some(days as u32),
-            _ => {
-                report(
-                    errors,
-                    "$.recordExpiryDays",
-                    Problem::Invalid(format!(
-                        "must be a whole number of days from 1 to 3650, got {v}"
-                    )),
-                );
-                None
-            }
-        },
-    };
-    let minimum_age = match root.remove("minimumAge") {
-        None => Some(None),
-        Some(v) => match v.as_u64() {
-            Some(age @ 1..=18) => Some(Some(age as u8)),
-            _ => {
-                report(
-                    errors,
-                    "$.minimumAge",
-                    Problem::Invalid(format!(
-                        "must be a whole number of years from 1 to 18, got {v}"
-                    )),
-                );
-                None
-            }
-        },
-    };
+    let record_expiry_days = whole_number(root, "recordExpiryDays", 3650, "days", errors)
+        .map(|days| days.map_or(DEFAULT_RECORD_EXPIRY_DAYS, |d| d as u32));
+    let minimum_age =
+        whole_number(root, "minimumAge", 18, "years", errors).map(|age| age.map(|a| a as u8));
     let receipt_endpoint = match root.remove("receiptEndpoint") {
         None => Some(None),
         Some(Value::String(url)) if is_endpoint(&url) => Some(Some(url)),
@@ -556,6 +541,33 @@ fn kind_of(value: &Value) -> &'static str {
 }
 
 /// A receipt endpoint is a safe link that is not `mailto:`.
+/// The optional top-level whole number `key`, from 1 to `max` `unit`: `Some(None)`
+/// when absent, `None` (reported) when out of range or not a whole number.
+fn whole_number(
+    root: &mut Map<String, Value>,
+    key: &str,
+    max: u64,
+    unit: &str,
+    errors: &mut Vec<ConfigError>,
+) -> Option<Option<u64>> {
+    match root.remove(key) {
+        None => Some(None),
+        Some(v) => match v.as_u64() {
+            Some(n) if (1..=max).contains(&n) => Some(Some(n)),
+            _ => {
+                report(
+                    errors,
+                    format!("$.{key}"),
+                    Problem::Invalid(format!(
+                        "must be a whole number of {unit} from 1 to {max}, got {v}"
+                    )),
+                );
+                None
+            }
+        },
+    }
+}
+
 fn is_endpoint(url: &str) -> bool {
     validate::is_safe_link(url) && !url.to_ascii_lowercase().starts_with("mailto:")
 }

@@ -230,10 +230,7 @@ impl Validator<'_> {
             language: Lang::ZhCn,
             method: Method::Preferences,
             gpc: true,
-            shown: decisions
-                .keys()
-                .map(|id| (id.clone(), "f".repeat(16)))
-                .collect(),
+            shown: config.fingerprints.clone(),
             refused: config.third_parties.iter().map(|t| t.id.clone()).collect(),
             age: Some(crate::record::Age::Guardian),
             decisions,
