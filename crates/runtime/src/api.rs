@@ -90,12 +90,11 @@ pub fn decide(
     now: f64,
     age: Option<String>,
 ) -> Result<JsValue, JsError> {
-    let age = match age.as_deref() {
-        None => None,
-        Some(tag) => Some(
-            Age::parse(tag).ok_or_else(|| JsError::new(&format!("unknown age answer {tag:?}")))?,
-        ),
-    };
+    let age = age
+        .map(|tag| {
+            Age::parse(&tag).ok_or_else(|| JsError::new(&format!("unknown age answer {tag:?}")))
+        })
+        .transpose()?;
     let choice = match kind {
         "accept-all" => Choice::AcceptAll,
         "reject-all" => Choice::RejectAll,

@@ -227,7 +227,8 @@ impl Session {
             accept: None,
             reject: None,
         };
-        if self.record.is_some() && !self.state.changes.is_empty() {
+        // (Only a record can have changes.)
+        if !self.state.changes.is_empty() {
             let baseline = storage::read_baseline();
             let items =
                 changes::describe(&self.config, &self.state.changes, baseline.as_deref(), lang);
@@ -275,9 +276,7 @@ impl Session {
         };
         let mut record = apply_choice(&self.config, self.record.as_ref(), choice, context)?;
         // The age question is answered in the preferences, with the choice it allows.
-        if age.is_some() {
-            record.age = age;
-        }
+        record.age = age.or(record.age);
         storage::write_record(&record.encode());
         storage::write_baseline(&changes::baseline(&self.config));
         let event = history::Event::new(&self.disclosure_hash, choice, &record);

@@ -89,33 +89,37 @@ pub fn write_history(text: &str) {
     write(HISTORY_KEY, &HISTORY_MEMORY, text);
 }
 
+/// The text under `key` in localStorage, for what is kept there only (no in-memory
+/// stand-in): none when storage is missing or refuses.
+fn stored(key: &str) -> Option<String> {
+    available()
+        .then(|| LocalStorage::raw().get_item(key).ok().flatten())
+        .flatten()
+}
+
+/// Stores `text` under `key` when storage takes it; otherwise it is not kept.
+fn store(key: &str, text: &str) {
+    if available() {
+        let _ = LocalStorage::raw().set_item(key, text);
+    }
+}
+
 /// Queues a consent event for `receiptEndpoint` (`assent::history::enqueue`), in the
 /// same step that stores the record, so a reload cannot lose it.
 pub fn enqueue_receipt(id: &str, event: &assent::history::Event) {
-    if !available() {
-        return;
-    }
-    let stored = LocalStorage::raw().get_item(OUTBOX_KEY).ok().flatten();
-    let _ = LocalStorage::raw().set_item(
-        OUTBOX_KEY,
-        &assent::history::enqueue(stored.as_deref(), id, event),
-    );
+    let queued = assent::history::enqueue(stored(OUTBOX_KEY).as_deref(), id, event);
+    store(OUTBOX_KEY, &queued);
 }
 
 /// The baseline of what the last choice was made on (`assent::changes`), read only
 /// when something changed since. Kept in storage only: a page view that cannot store
 /// it shows changed items whole.
 pub fn read_baseline() -> Option<String> {
-    if !available() {
-        return None;
-    }
-    LocalStorage::raw().get_item(BASELINE_KEY).ok().flatten()
+    stored(BASELINE_KEY)
 }
 
 pub fn write_baseline(text: &str) {
-    if available() {
-        let _ = LocalStorage::raw().set_item(BASELINE_KEY, text);
-    }
+    store(BASELINE_KEY, text);
 }
 
 /// The remembered language switch, if any.

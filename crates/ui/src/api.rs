@@ -46,20 +46,24 @@ struct ChangeIn {
     new: bool,
 }
 
-/// What is asked again, id to whether it is new.
-fn changes_of(snapshot: &SnapshotIn) -> Rc<BTreeMap<String, bool>> {
-    Rc::new(
+/// Takes what the dialog shows from a snapshot: the recorded answers and the consent,
+/// the third parties' own refusals, what changed, the age answer, the GPC note, the
+/// language. The one place a snapshot reaches the props, for `mount` and `show`.
+fn take_snapshot(props: &mut AppProps, snapshot: SnapshotIn) {
+    props.consent = snapshot.consent_id.zip(snapshot.updated_at);
+    props.changes = Rc::new(
         snapshot
             .changes
-            .iter()
-            .map(|c| (c.id.clone(), c.new))
+            .into_iter()
+            .map(|c| (c.id, c.new))
             .collect(),
-    )
-}
-
-/// The recorded consent's id and date (ms since the epoch), when there is one.
-fn consent_of(snapshot: &SnapshotIn) -> Option<(String, f64)> {
-    Some((snapshot.consent_id.clone()?, snapshot.updated_at?))
+    );
+    props.refused = Rc::new(snapshot.refused);
+    props.age = snapshot.age.as_deref().and_then(Age::parse);
+    props.minimum_age = snapshot.minimum_age;
+    props.gpc_honoured = snapshot.gpc_honoured;
+    props.language = Lang::from_tag(&snapshot.language).unwrap_or(props.language);
+    props.decisions = Rc::new(snapshot.decisions);
 }
 
 fn read_snapshot(snapshot: JsValue) -> Result<SnapshotIn, JsError> {
@@ -119,25 +123,25 @@ pub fn mount(
         Ok(receipt) if !receipt.is_undefined() => crate::download::json(&receipt),
         _ => web_sys::console::error_1(&"assent: no receipt to download".into()),
     });
-    let consent = consent_of(&snapshot);
-    let changes = changes_of(&snapshot);
-    let props = AppProps {
-        age: snapshot.age.as_deref().and_then(Age::parse),
-        minimum_age: snapshot.minimum_age,
-        refused: Rc::new(snapshot.refused.clone()),
-        changes,
+    let mut props = AppProps {
         config: SharedConfig(Rc::new(config)),
         view: view_from(view)?,
-        decisions: Rc::new(snapshot.decisions),
-        language: Lang::from_tag(&snapshot.language).unwrap_or(Lang::ZhCn),
-        gpc_honoured: snapshot.gpc_honoured,
-        consent,
+        language: Lang::ZhCn,
+        // From the snapshot, below.
+        decisions: Rc::default(),
+        refused: Rc::default(),
+        changes: Rc::default(),
+        age: None,
+        minimum_age: None,
+        gpc_honoured: false,
+        consent: None,
         on_download,
         generation: 0,
         on_choice,
         on_language,
         on_close,
     };
+    take_snapshot(&mut props, snapshot);
     let handle = Renderer::<App>::with_root_and_props(host, props.clone()).render();
     HANDLE.with(|h| *h.borrow_mut() = Some((handle, props)));
     Ok(())
@@ -154,13 +158,7 @@ pub fn show(view: &str, snapshot: JsValue) -> Result<(), JsError> {
             .as_mut()
             .ok_or_else(|| JsError::new("the UI is not mounted"))?;
         props.view = view;
-        props.consent = consent_of(&snapshot);
-        props.changes = changes_of(&snapshot);
-        props.refused = Rc::new(snapshot.refused.clone());
-        props.age = snapshot.age.as_deref().and_then(Age::parse);
-        props.decisions = Rc::new(snapshot.decisions);
-        props.gpc_honoured = snapshot.gpc_honoured;
-        props.language = Lang::from_tag(&snapshot.language).unwrap_or(props.language);
+        take_snapshot(props, snapshot);
         props.generation += 1;
         handle.update(props.clone());
         Ok(())
