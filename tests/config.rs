@@ -5,13 +5,8 @@
 use assent::config::{Citation, Config, Document as CitedDocument};
 use serde_json::Value;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
+mod common;
+use common::fixture;
 
 /// Applies `[pointer, value]` edits; `null` removes the field or element.
 fn patched(base: &Value, patch: &[Value]) -> String {

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use assent::config::{Problem, MAX_CONFIG_BYTES, MAX_LISTED_PROBLEMS};
 use assent::Config;
-use serde_json::{json, Value};
+use serde_json::json;
+
+mod common;
+use common::small_config;
 
 /// Counts the heap each thread holds, so a test can measure its own peak while the
 /// other tests of this file run beside it.
@@ -53,15 +56,6 @@ fn peak_heap<R>(f: impl FnOnce() -> R) -> (R, usize) {
     PEAK.with(|peak| peak.set(before));
     let result = f();
     (result, PEAK.with(Cell::get) - before)
-}
-
-fn small_config() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/small-config.json"
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
 }
 
 /// 1 400 purposes (about as many as a consent record, which lists each with its

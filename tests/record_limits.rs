@@ -9,16 +9,10 @@ use assent::record::{decode, MAX_RECORD_LENGTH};
 use assent::{Config, Lang, Method};
 use serde_json::{json, Value};
 
-const NOW: u64 = 1_700_000_000_000;
+mod common;
+use common::small_config;
 
-fn small_config() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/small-config.json"
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
+const NOW: u64 = 1_700_000_000_000;
 
 fn context() -> DecisionContext {
     DecisionContext {

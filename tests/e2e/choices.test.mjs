@@ -58,15 +58,14 @@ async function start() {
   return { browser, server };
 }
 
-/** A new page (closing `previous`) with nothing stored, on `config`. */
-async function freshPage(browser, server, config, previous) {
+/** Replaces `page` with a new one with nothing stored, on `config`. */
+async function freshPage(config) {
   served = config;
-  await previous?.close();
-  const page = await open(browser.context, server.url + '/');
+  await page?.close();
+  page = await open(browser.context, server.url + '/');
   await page.evaluate(() => localStorage.clear());
   await page.reload();
   await settled(page);
-  return page;
 }
 
 const banner = '[data-assent-ui="banner"]';
@@ -74,17 +73,19 @@ const prefs = '[data-assent-ui="preferences"]';
 const ran = (page) => page.evaluate(() => (window.ran || []).slice().sort());
 const get = (page, id) => page.evaluate((id) => window.assent.get(id), id);
 
+// One browser and one server for the file; every test starts from a fresh page.
+let browser;
+let server;
+let page;
+before(async () => ({ browser, server } = await start()));
+after(async () => {
+  await server.close();
+  await browser.close();
+});
+
 describe('choices per third party, withdrawal, re-consent (seed configuration)', () => {
-  let browser;
-  let server;
-  let page;
-  before(async () => ({ browser, server } = await start()));
-  after(async () => {
-    await server.close();
-    await browser.close();
-  });
   beforeEach(async () => {
-    page = await freshPage(browser, server, base, page);
+    await freshPage(base);
   });
 
   /** Accepts all in the banner. */
@@ -285,16 +286,8 @@ describe('choices per third party, withdrawal, re-consent (seed configuration)',
 });
 
 describe('the age question before separate consent (PIPL Art. 31; the seed asks 14)', () => {
-  let browser;
-  let server;
-  let page;
-  before(async () => ({ browser, server } = await start()));
-  after(async () => {
-    await server.close();
-    await browser.close();
-  });
   beforeEach(async () => {
-    page = await freshPage(browser, server, seed, page);
+    await freshPage(seed);
     await page.click(`${banner} [data-assent-action="customise"]`);
     await page.waitForSelector(prefs);
   });
