@@ -1,27 +1,50 @@
 #!/usr/bin/env bash
 # Runs every test: native core tests, the runtime's in-browser unit tests, the build,
-# the snippet check and the end-to-end tests in headless Chromium. Installs what it
-# needs first (scripts/setup.sh skips whatever is already there).
+# the snippet check, the browser-floor lint and the end-to-end tests in headless
+# Chromium. Installs what it needs first (scripts/setup.sh skips whatever is already
+# there). Prints each section's duration, and the total at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+started=$SECONDS
+section_started=$SECONDS
+section_name=""
+section() {
+  if [ -n "$section_name" ]; then
+    echo "-- $section_name: $((SECONDS - section_started)) s"
+  fi
+  section_name="$1"
+  section_started=$SECONDS
+  [ -n "$section_name" ] && echo "== $section_name"
+  return 0
+}
+
+section "set-up (scripts/setup.sh)"
 bash scripts/setup.sh
 
-echo "== native tests (core: configuration, record, decisions)"
+section "native tests (core: configuration, record, decisions)"
 cargo test --quiet -p assent
-echo "== fuzzing, short run (docs/fuzzing.md)" && bash scripts/fuzz.sh 20
 
-echo "== in-browser unit tests (runtime edges, headless Chromium)"
+section "fuzzing, short run (docs/fuzzing.md)"
+bash scripts/fuzz.sh 20
+
+section "in-browser unit tests (runtime edges, headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --target wasm32-unknown-unknown -p assent-runtime
 
-echo "== build"
+section "build"
 bash scripts/build.sh
 node scripts/snippet.mjs --check
 
-echo "== end-to-end tests (headless Chromium)"
+section "browser floor lint (every shipped JavaScript file, eslint.config.js)"
+npm run --silent lint:floor
+
+section "end-to-end tests (headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/
 
-echo "== benchmark, one run (proves it works; times are not asserted)"
+section "benchmark, one run (proves it works; times are not asserted)"
 node bench/run.mjs --runs 1
+
+section ""
+echo "== all tests passed in $((SECONDS - started)) s"

@@ -12,6 +12,8 @@ const assent = window.assent;
 const base = new URL('.', import.meta.url);
 const listeners = new Map();
 const waiting = new Map(); // id -> [resolve] for whenGranted
+// Object.hasOwn is newer than the supported floor (Chrome 93, Safari 15.4).
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 let runtime = null; // the runtime module, once started
 let snapshot = null;
 let configText = null;
@@ -94,7 +96,7 @@ function allowedByRecord(expression, decisions) {
   const terms = expression.split(/\s+/).filter(Boolean);
   return terms.length > 0 && terms.every((term) => {
     const id = term.replace(/^!/, '');
-    return id !== '' && Object.hasOwn(decisions, id) && decisions[id] === (id === term);
+    return id !== '' && has(decisions, id) && decisions[id] === (id === term);
   });
 }
 
@@ -402,6 +404,11 @@ let opener = null;
 const dialog = () => document.querySelector('[data-assent-ui="preferences"]');
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
+/** Whether an element has a box (not inside a closed `<details>` or `display: none`):
+ * what `checkVisibility()` answers, which is newer than the floor (Chrome 105,
+ * Safari 17.4). */
+const rendered = (element) => element.getClientRects().length > 0;
+
 function focusWhenShown(tries = 0) {
   const shown = dialog();
   if (shown) shown.focus();
@@ -430,7 +437,7 @@ function onKeydown(event) {
     shown.querySelector('[data-assent-action="close"]')?.click();
     restoreFocus();
   } else if (event.key === 'Tab') {
-    const items = [...shown.querySelectorAll(FOCUSABLE)].filter((el) => el.checkVisibility());
+    const items = [...shown.querySelectorAll(FOCUSABLE)].filter(rendered);
     if (!items.length) return;
     const first = items[0];
     const last = items[items.length - 1];
@@ -588,11 +595,14 @@ async function fetchConfig(url) {
   return response.text();
 }
 
-function fail(error) {
+function fail(error, level = 'error') {
   const reason = error instanceof Error ? error : new Error(String(error));
-  log('error', `${reason.message}\nNothing that needs consent will run on this page.`);
+  log(level, `${reason.message}\nNothing that needs consent will run on this page.`);
   assent.get = () => undefined;
   assent.state = () => undefined;
+  // Pages that wait on `ready` get the rejection; one that never asked gets no
+  // "uncaught (in promise)" error for it: the console line above says it once.
+  assent.ready.catch(() => {});
   assent._ready[1](reason);
   for (const [, , , reject] of assent._q.splice(0)) reject(reason);
 }
@@ -603,8 +613,29 @@ async function defaultConfig() {
   return module.defaultConfig();
 }
 
+// The WebAssembly features the modules use beyond the first version (bulk memory,
+// non-trapping float-to-int, sign extension; multi-value too), in one 50-byte module:
+// all within the supported floor (Chrome 91, Firefox 90, Safari 15), while reference
+// types (Chrome 96) are built out (.cargo/config.toml). An engine without them could
+// not instantiate the runtime, so it gets nothing but this check.
+const FEATURES = 'AGFzbQEAAAABBgFgAAJ/fwMCAQAFAwEAAAoXARUAQQBBAEEA/AsAQwAAAAD8AMBBAAs=';
+
+function webAssemblySupported() {
+  try {
+    return WebAssembly.validate(Uint8Array.from(atob(FEATURES), (c) => c.charCodeAt(0)));
+  } catch {
+    return false;
+  }
+}
+
 async function boot() {
   const options = assent._cfg;
+  if (!webAssemblySupported()) {
+    // Below the floor: nothing is shown that could not record a decision, and nothing
+    // runs, not even what a stored record allows.
+    fail(new Error('browser unsupported: its WebAssembly lacks bulk memory, sign extension or non-trapping float-to-int (README, supported floor)'), 'warn');
+    return;
+  }
   // A returning visitor's allowed tags run at once, from the record the stub checked;
   // those the parser has not reached yet, at DOMContentLoaded.
   runGated();

@@ -60,6 +60,7 @@ async function drain() {
 
 /** Sends what is queued now; safe to call at any time. */
 export function flush() {
+  // eslint-disable-next-line compat/compat -- feature-detected: without Web Locks, one tab sends alone
   const locks = navigator.locks;
   sending = sending.then(() => (locks ? locks.request('assent.outbox', drain) : drain())).catch(() => {});
   return sending;

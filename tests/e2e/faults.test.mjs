@@ -26,6 +26,16 @@ describe('storage', () => {
       Object.defineProperty(window, 'localStorage', { get: () => null }),
     'localStorage throws on access (disabled, private mode)': () =>
       Object.defineProperty(window, 'localStorage', { get: () => { throw new DOMException('denied', 'SecurityError'); } }),
+    // Firefox's corrupted-storage error, hardened WebViews, privacy extensions: the
+    // getter answers, its methods throw (the runtime once trapped on this).
+    'every localStorage method throws': () => {
+      for (const name of ['getItem', 'setItem', 'removeItem', 'key', 'clear']) {
+        Storage.prototype[name] = function () { throw new DOMException('corrupted', 'UnknownError'); };
+      }
+    },
+    'localStorage reads throw, writes work': () => {
+      Storage.prototype.getItem = function () { throw new DOMException('corrupted', 'UnknownError'); };
+    },
     'localStorage refuses writes (quota exceeded)': () => {
       Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
     },
@@ -99,6 +109,41 @@ describe('a browser below the supported floor', () => {
       await page.close();
       await server.close();
     });
+  });
+});
+
+describe('a WebAssembly engine below the floor', () => {
+  it('without the 0xFC instructions (bulk memory, non-trapping float-to-int): nothing loads or runs, not even for a returning visitor; ready rejects; one warning', async () => {
+    const browser = await launch();
+    try {
+      const server = await serve({ pages: { '/': gatedPage() } });
+      const first = await open(browser.context, server.url + '/');
+      await first.click(`${banner} [data-assent-action="accept-all"]`);
+      await first.waitForFunction(() => window.externalRuns === 1);
+      await first.close();
+      // The same profile (a valid stored record) in an engine whose decoder stops at
+      // the 0xFC prefix, as Chrome 74 and Safari 14 did.
+      await browser.context.addInitScript(() => {
+        const validate = WebAssembly.validate;
+        WebAssembly.validate = (bytes) => !new Uint8Array(bytes.buffer || bytes).includes(0xfc) && validate(bytes);
+      });
+      server.requests.length = 0;
+      const page = await open(browser.context, server.url + '/');
+      const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
+      assert.match(reason, /browser unsupported/);
+      await page.waitForTimeout(200);
+      assert.deepEqual(await runs(page), { inline: 0, external: 0 }, 'the stored record grants nothing here');
+      assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+      assert.equal(await page.$(banner), null, 'no banner that could not record a decision');
+      assert.deepEqual(server.requests.filter((r) => r.startsWith('/assent/')), ['/assent/assent.js'], 'nothing but the loader');
+      const warnings = page.logs.filter((l) => /^(warning|error): assent:/.test(l));
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.ok(!page.logs.some((l) => l.startsWith('pageerror')), page.logs.join('\n'));
+      await page.close();
+      await server.close();
+    } finally {
+      await browser.close();
+    }
   });
 });
 

@@ -1,7 +1,13 @@
 //! The localStorage edge. `localStorage` may be missing (Android WebViews ship with
-//! DOM storage off), throw (disabled, private mode) or refuse writes (quota). In each
-//! case Assent keeps the record in memory for this page view, says so once in the
-//! console, and carries on gating.
+//! DOM storage off), throw on access (disabled, private mode), have methods that
+//! throw (Firefox's corrupted-storage error, hardened WebViews, privacy extensions)
+//! or refuse writes (quota). In each case Assent keeps the record in memory for this
+//! page view, says so once in the console, and carries on gating.
+//!
+//! Every access goes through `area()` and web-sys's `Result`s: gloo-storage's typed
+//! `LocalStorage::get`/`set` unwrap a throwing `getItem` into a trap (`unreachable`),
+//! so only its `raw()` handle is used, and only after `area()` has checked that the
+//! getter answers.
 
 use std::cell::{Cell, RefCell};
 use std::thread::LocalKey;
@@ -12,28 +18,26 @@ use assent::record::STORAGE_KEY;
 use gloo_storage::{LocalStorage, Storage};
 
 /// The user's language switch, remembered apart from the record so it holds before
-/// any decision.
+/// any decision. Stored as a JSON string (what gloo-storage's `set` wrote before).
 const LANGUAGE_KEY: &str = "assent.lang";
 
+/// This page view's copy of one text it wrote.
+struct Kept {
+    text: String,
+    /// Whether storage took it. If it did, storage is as new or newer (another tab
+    /// may have written since) and is read first; the copy stands in only when a
+    /// later read throws. If it refused, the copy is the newest there is.
+    stored: bool,
+}
+
 thread_local! {
-    static MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
-    static HISTORY_MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
+    static RECORD_MEMORY: RefCell<Option<Kept>> = const { RefCell::new(None) };
+    static HISTORY_MEMORY: RefCell<Option<Kept>> = const { RefCell::new(None) };
     static WARNED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether localStorage can be used. gloo-storage throws when it is null, so ask
-/// web-sys first.
-fn available() -> bool {
-    let ok = web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .is_some();
-    if !ok {
-        warn_once(
-            "localStorage is unavailable; the decision is kept in memory for this page view only",
-        );
-    }
-    ok
-}
+const UNAVAILABLE: &str =
+    "localStorage is unavailable; the decision is kept in memory for this page view only";
 
 fn warn_once(message: &str) {
     if !WARNED.with(|w| w.replace(true)) {
@@ -41,38 +45,67 @@ fn warn_once(message: &str) {
     }
 }
 
-/// One stored text with its in-memory stand-in for this page view.
-type Memory = LocalKey<RefCell<Option<String>>>;
-
-/// The text under `key`: this page view's copy once storage has refused a write,
-/// else what localStorage holds.
-fn read(key: &str, memory: &'static Memory) -> Option<String> {
-    let kept = memory.with(|m| m.borrow().clone());
-    if kept.is_some() || !available() {
-        return kept;
+/// localStorage, when the getter answers with a Storage (gloo-storage's `raw()`
+/// traps when it is null or throws, so web-sys asks first).
+fn area() -> Option<web_sys::Storage> {
+    let usable = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .is_some();
+    if !usable {
+        warn_once(UNAVAILABLE);
+        return None;
     }
-    LocalStorage::raw().get_item(key).ok().flatten()
+    Some(LocalStorage::raw())
 }
 
-/// Stores `text` under `key`, or keeps it in memory when storage refuses; returns
-/// whether storage took it.
+/// What storage holds under `key`: `Err` when it is missing or the read throws.
+fn get(key: &str) -> Result<Option<String>, ()> {
+    let area = area().ok_or(())?;
+    area.get_item(key).map_err(|_| warn_once(UNAVAILABLE))
+}
+
+/// Stores `text` under `key`; whether storage took it.
+fn set(key: &str, text: &str) -> bool {
+    area().is_some_and(|area| area.set_item(key, text).is_ok())
+}
+
+/// One stored text with its in-memory copy for this page view.
+type Memory = LocalKey<RefCell<Option<Kept>>>;
+
+/// The text under `key`: this page view's copy when storage refused it, else what
+/// storage holds, else (storage unreadable) this page view's copy.
+fn read(key: &str, memory: &'static Memory) -> Option<String> {
+    let refused = memory.with(|m| {
+        m.borrow()
+            .as_ref()
+            .filter(|kept| !kept.stored)
+            .map(|kept| kept.text.clone())
+    });
+    refused.or_else(|| {
+        get(key).unwrap_or_else(|()| memory.with(|m| m.borrow().as_ref().map(|k| k.text.clone())))
+    })
+}
+
+/// Stores `text` under `key` and keeps a copy; returns whether storage took it.
 fn write(key: &str, memory: &'static Memory, text: &str) -> bool {
-    if available() && LocalStorage::raw().set_item(key, text).is_ok() {
-        memory.with(|m| m.borrow_mut().take());
-        return true;
-    }
-    memory.with(|m| *m.borrow_mut() = Some(text.to_string()));
-    false
+    let stored = set(key, text);
+    memory.with(|m| {
+        *m.borrow_mut() = Some(Kept {
+            text: text.to_string(),
+            stored,
+        })
+    });
+    stored
 }
 
 /// The stored record text, exactly as stored (decoding is the core's job).
 pub fn read_record() -> Option<String> {
-    read(STORAGE_KEY, &MEMORY)
+    read(STORAGE_KEY, &RECORD_MEMORY)
 }
 
 /// Writes the record; falls back to memory when storage refuses.
 pub fn write_record(text: &str) {
-    if !write(STORAGE_KEY, &MEMORY, text) {
+    if !write(STORAGE_KEY, &RECORD_MEMORY, text) {
         warn_once(
             "could not write to localStorage; the decision is kept in memory for this page view only",
         );
@@ -90,25 +123,16 @@ pub fn write_history(text: &str) {
 }
 
 /// The text under `key` in localStorage, for what is kept there only (no in-memory
-/// stand-in): none when storage is missing or refuses.
+/// copy): none when storage is missing or refuses.
 fn stored(key: &str) -> Option<String> {
-    available()
-        .then(|| LocalStorage::raw().get_item(key).ok().flatten())
-        .flatten()
-}
-
-/// Stores `text` under `key` when storage takes it; otherwise it is not kept.
-fn store(key: &str, text: &str) {
-    if available() {
-        let _ = LocalStorage::raw().set_item(key, text);
-    }
+    get(key).ok().flatten()
 }
 
 /// Queues a consent event for `receiptEndpoint` (`assent::history::enqueue`), in the
 /// same step that stores the record, so a reload cannot lose it.
 pub fn enqueue_receipt(id: &str, event: &assent::history::Event) {
     let queued = assent::history::enqueue(stored(OUTBOX_KEY).as_deref(), id, event);
-    store(OUTBOX_KEY, &queued);
+    set(OUTBOX_KEY, &queued);
 }
 
 /// The baseline of what the last choice was made on (`assent::changes`), read only
@@ -119,19 +143,16 @@ pub fn read_baseline() -> Option<String> {
 }
 
 pub fn write_baseline(text: &str) {
-    store(BASELINE_KEY, text);
+    set(BASELINE_KEY, text);
 }
 
-/// The remembered language switch, if any.
+/// The remembered language switch, if any (unreadable or malformed: none).
 pub fn read_language() -> Option<String> {
-    if !available() {
-        return None;
-    }
-    LocalStorage::get::<String>(LANGUAGE_KEY).ok()
+    serde_json::from_str(&stored(LANGUAGE_KEY)?).ok()
 }
 
 pub fn write_language(tag: &str) {
-    if available() {
-        let _ = LocalStorage::set(LANGUAGE_KEY, tag);
+    if let Ok(text) = serde_json::to_string(tag) {
+        set(LANGUAGE_KEY, &text);
     }
 }
