@@ -307,3 +307,33 @@ fn the_committed_json_schema_is_the_generated_one_and_lists_every_top_level_fiel
     assert_eq!(properties, fields);
     assert_eq!(schema["additionalProperties"], Value::Bool(false));
 }
+
+/// Editors add a top-level `"$schema"` to point at docs/config.schema.json: it is
+/// accepted and ignored. Fingerprints are taken per purpose and third party, so it
+/// changes none of them (the SHA-256 of the whole text shown does change, as it should
+/// for any edit).
+#[test]
+fn a_top_level_dollar_schema_is_accepted_and_changes_no_fingerprint() {
+    let plain = common::small_config();
+    let mut with_schema = plain.clone();
+    with_schema.as_object_mut().unwrap().insert(
+        "$schema".into(),
+        Value::from("https://example.com/assent/config.schema.json"),
+    );
+    let plain = Config::parse(&plain.to_string()).unwrap();
+    let with_schema = Config::parse(&with_schema.to_string())
+        .unwrap_or_else(|errors| panic!("$schema refused: {errors:?}"));
+    assert!(!plain.fingerprints().is_empty());
+    assert_eq!(plain.fingerprints(), with_schema.fingerprints());
+
+    // The seed with one too: what an editor does to a real file.
+    let mut seed: Value = serde_json::from_str(assent::DEFAULT_CONFIG_JSON).unwrap();
+    seed.as_object_mut()
+        .unwrap()
+        .insert("$schema".into(), Value::from("./config.schema.json"));
+    let seed_with_schema = Config::parse(&seed.to_string()).unwrap();
+    assert_eq!(
+        Config::default_config().unwrap().fingerprints(),
+        seed_with_schema.fingerprints()
+    );
+}

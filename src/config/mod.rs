@@ -359,10 +359,10 @@ fn listed(errors: &mut Vec<ConfigError>, e: ConfigError) {
     }
 }
 
-/// Reads the top-level object field by field and list element by list element, so one
-/// bad element does not hide the problems of the others.
-/// The top-level fields of a configuration.
-pub const TOP_LEVEL_FIELDS: [&str; 13] = [
+/// The top-level fields of a configuration. `$schema` is the one editors add to find
+/// the JSON Schema: accepted (a string) and ignored.
+pub const TOP_LEVEL_FIELDS: [&str; 14] = [
+    "$schema",
     "assentConfig",
     "recordExpiryDays",
     "minimumAge",
@@ -378,6 +378,8 @@ pub const TOP_LEVEL_FIELDS: [&str; 13] = [
     "storage",
 ];
 
+/// Reads the top-level object field by field and list element by list element, so one
+/// bad element does not hide the problems of the others.
 fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Config> {
     for key in root.keys() {
         if !TOP_LEVEL_FIELDS.contains(&key.as_str()) {
@@ -387,6 +389,16 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
                 Problem::Shape(format!("unknown field `{key}`")),
             );
         }
+    }
+    // For editors only (the schema's URL); it is in no fingerprint, which are taken
+    // per purpose and third party. Only at the top level: elsewhere it is unknown.
+    match root.remove("$schema") {
+        None | Some(Value::String(_)) => {}
+        Some(other) => report(
+            errors,
+            "$.$schema",
+            Problem::Shape(format!("expected a string, got {}", kind_of(&other))),
+        ),
     }
     match root.remove("assentConfig") {
         Some(Value::Number(n)) if n.as_u64() == Some(CONFIG_FORMAT_VERSION) => {}
