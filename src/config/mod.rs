@@ -19,10 +19,44 @@ use serde_json::{Map, Value};
 pub use model::*;
 
 /// The JSON Schema of the configuration file, pretty-printed, for editors.
+///
+/// An optional field is one that may be left out, never one that may be `null`:
+/// schemars writes `Option<T>` as "T or null", and the parser refuses `null`
+/// everywhere (`report_nulls` says why), so the nulls are taken out here.
 #[cfg(feature = "schema")]
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(model::ConfigFile);
+    use schemars::generate::SchemaSettings;
+    use schemars::transform::RecursiveTransform;
+    let generator = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(not_nullable))
+        .into_generator();
+    let schema = generator.into_root_schema_for::<model::ConfigFile>();
     serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+/// Removes `null` from one schema: from `"type": [T, "null"]`, and `{"type": "null"}`
+/// from an `anyOf` (what schemars writes for an optional struct or enum).
+#[cfg(feature = "schema")]
+fn not_nullable(schema: &mut schemars::Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            object.insert("type".into(), only);
+        }
+    }
+    let null = serde_json::json!({"type": "null"});
+    if let Some(Value::Array(any_of)) = object.get_mut("anyOf") {
+        any_of.retain(|s| *s != null);
+        if let [Value::Object(only)] = any_of.as_slice() {
+            let only = only.clone();
+            object.remove("anyOf");
+            object.extend(only);
+        }
+    }
 }
 
 /// Configurations larger than this are refused before parsing: the seed
@@ -483,6 +517,9 @@ fn read_one<T: DeserializeOwned>(
     value: Value,
     errors: &mut Vec<ConfigError>,
 ) -> Option<T> {
+    if report_nulls(path, &value, errors) {
+        return None;
+    }
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -538,6 +575,62 @@ fn read_list<T: DeserializeOwned>(
             );
             None
         }
+    }
+}
+
+/// Reports every `null` in `value`; true when there was one. The format has no
+/// `null` anywhere: an optional field is left out. serde alone would read `null` as
+/// absent for an `Option` field, and then `"summary": null` and no summary would be
+/// two spellings of one purpose with two fingerprints (taken from the JSON as
+/// written), so tidying a file would ask every user again. The JSON Schema says the
+/// same (`json_schema`: optional, never nullable). The top-level fields are read one
+/// by one in `read_root`, where each already refuses `null`.
+fn report_nulls(path: &str, value: &Value, errors: &mut Vec<ConfigError>) -> bool {
+    let mut found = false;
+    // Every page view parses its configuration: the walk allocates nothing until it
+    // finds a null, and serde_json's recursion limit (128) bounds its depth.
+    each_null(value, &mut Vec::new(), &mut |steps| {
+        found = true;
+        let mut at = path.to_string();
+        for step in steps {
+            match step {
+                Step::Key(key) => at.push_str(&format!(".{key}")),
+                Step::Index(i) => at.push_str(&format!("[{i}]")),
+            }
+        }
+        report(
+            errors,
+            at,
+            Problem::Shape("null is not a value here (leave an optional field out)".into()),
+        );
+    });
+    found
+}
+
+/// One step of a path below a value.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn each_null<'a>(value: &'a Value, steps: &mut Vec<Step<'a>>, found: &mut dyn FnMut(&[Step])) {
+    match value {
+        Value::Null => found(steps),
+        Value::Array(list) => {
+            for (i, item) in list.iter().enumerate() {
+                steps.push(Step::Index(i));
+                each_null(item, steps, found);
+                steps.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                steps.push(Step::Key(key));
+                each_null(item, steps, found);
+                steps.pop();
+            }
+        }
+        _ => {}
     }
 }
 
