@@ -39,16 +39,18 @@ function writeCorpus(name, seeds) {
   return n;
 }
 
-// The edits of tests/config.rs `patched`: [JSON pointer, value], null removes.
-function patched(base, patch) {
+// The edits of tests/config.rs `patched`: [JSON pointer, value], null removes; then
+// each pointer of `nulls` is set to null.
+function patched(base, patch, nulls = []) {
   const doc = structuredClone(base);
-  for (const [pointer, value] of patch) {
+  const edits = [...patch, ...nulls.map((pointer) => [pointer, null, 'set'])];
+  for (const [pointer, value, set] of edits) {
     const steps = pointer.split('/').slice(1);
     const key = steps.pop();
     let target = doc;
     for (const step of steps) target = target[step];
     if (Array.isArray(target)) target[Number(key)] = value;
-    else if (value === null) delete target[key];
+    else if (value === null && !set) delete target[key];
     else target[key] = value;
   }
   return JSON.stringify(doc);
@@ -71,7 +73,7 @@ for (const c of JSON.parse(read('tests/fixtures/invalid-configs.json')).cases) {
   } else if (typeof c.text === 'string') {
     configSeeds.push(c.text);
   } else {
-    configSeeds.push(patched(small, c.patch));
+    configSeeds.push(patched(small, c.patch, c.nulls));
   }
 }
 

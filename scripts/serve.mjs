@@ -6,7 +6,7 @@
 //   import { startServer } from ...   used by the end-to-end tests
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -55,11 +55,22 @@ export function startServer({ routes = demoRoutes, port = 0, handler, headers = 
       if (handler && (await handler(req, res, url))) return;
       const prefix = prefixes.find((p) => url.pathname.startsWith(p));
       if (!prefix) return notFound(res);
-      let relative = decodeURIComponent(url.pathname.slice(prefix.length));
+      let relative;
+      try {
+        relative = decodeURIComponent(url.pathname.slice(prefix.length));
+      } catch {
+        return answer(res, 400, 'bad percent-encoding'); // URIError: a malformed %-sequence
+      }
       if (relative === '' || relative.endsWith('/')) relative += 'index.html';
-      const folder = routes[prefix];
+      // No hidden files or folders (.git/, .env), and no `..`: decoding can turn
+      // `..%2f` into a step up that URL parsing never saw. Backslashes count as
+      // separators too, as they do on Windows.
+      if (relative.split(/[\\/]/).some((segment) => segment.startsWith('.'))) return notFound(res);
+      const folder = resolve(routes[prefix]);
       const file = normalize(join(folder, relative));
-      if (!file.startsWith(folder)) return notFound(res);
+      // Inside means below the folder itself: a bare prefix test took a sibling that
+      // shares the name's start (dist-old beside dist) for inside.
+      if (file !== folder && !file.startsWith(folder + sep)) return notFound(res);
       if (!(await stat(file).catch(() => null))?.isFile()) return notFound(res);
       let body = await readFile(file);
       const type = TYPES[extname(file)] || 'application/octet-stream';
@@ -118,8 +129,12 @@ function compressed(key, make) {
 }
 
 function notFound(res) {
-  res.writeHead(404, { 'content-type': 'text/plain' });
-  res.end('not found');
+  answer(res, 404, 'not found');
+}
+
+function answer(res, status, text) {
+  res.writeHead(status, { 'content-type': 'text/plain' });
+  res.end(text);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

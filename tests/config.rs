@@ -8,28 +8,36 @@ use serde_json::Value;
 mod common;
 use common::fixture;
 
-/// Applies `[pointer, value]` edits; `null` removes the field or element.
-fn patched(base: &Value, patch: &[Value]) -> String {
+/// Applies `[pointer, value]` edits (`null` removes the field or element), then sets
+/// each pointer of `nulls` to JSON `null`.
+fn patched(base: &Value, patch: &[Value], nulls: &[Value]) -> String {
     let mut doc = base.clone();
     for edit in patch {
-        let pointer = edit[0].as_str().unwrap();
-        let value = edit[1].clone();
-        let (parent, key) = pointer.rsplit_once('/').unwrap();
-        let target = doc
-            .pointer_mut(parent)
-            .unwrap_or_else(|| panic!("no {parent}"));
-        match (target, value) {
-            (Value::Object(map), Value::Null) => {
-                map.remove(key);
-            }
-            (Value::Object(map), value) => {
-                map.insert(key.to_string(), value);
-            }
-            (Value::Array(list), value) => list[key.parse::<usize>().unwrap()] = value,
-            (other, _) => panic!("cannot edit {other}"),
-        }
+        let value = Some(edit[1].clone()).filter(|v| !v.is_null());
+        edited(&mut doc, edit[0].as_str().unwrap(), value);
+    }
+    for pointer in nulls {
+        edited(&mut doc, pointer.as_str().unwrap(), Some(Value::Null));
     }
     doc.to_string()
+}
+
+/// Sets the value at a JSON pointer, or removes it with `None`.
+fn edited(doc: &mut Value, pointer: &str, value: Option<Value>) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = doc
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("no {parent}"));
+    match (target, value) {
+        (Value::Object(map), None) => {
+            map.remove(key);
+        }
+        (Value::Object(map), Some(value)) => {
+            map.insert(key.to_string(), value);
+        }
+        (Value::Array(list), Some(value)) => list[key.parse::<usize>().unwrap()] = value,
+        (other, _) => panic!("cannot edit {other}"),
+    }
 }
 
 #[test]
@@ -50,7 +58,11 @@ fn every_validation_error_kind_is_reported_with_its_path() {
                 format!("{}{}", "[".repeat(depth), "]".repeat(depth))
             }
             Some(text) => text.to_string(),
-            None => patched(&base, case["patch"].as_array().unwrap()),
+            None => patched(
+                &base,
+                case["patch"].as_array().unwrap(),
+                case["nulls"].as_array().map_or(&[], Vec::as_slice),
+            ),
         };
         let errors = Config::parse(&text)
             .err()
@@ -306,4 +318,39 @@ fn the_committed_json_schema_is_the_generated_one_and_lists_every_top_level_fiel
     fields.sort();
     assert_eq!(properties, fields);
     assert_eq!(schema["additionalProperties"], Value::Bool(false));
+    // Optional means "may be left out": the parser refuses null everywhere.
+    assert!(
+        !generated.contains("\"null\""),
+        "a field of the schema is nullable"
+    );
+}
+
+/// Editors add a top-level `"$schema"` to point at docs/config.schema.json: it is
+/// accepted and ignored. Fingerprints are taken per purpose and third party, so it
+/// changes none of them (the SHA-256 of the whole text shown does change, as it should
+/// for any edit).
+#[test]
+fn a_top_level_dollar_schema_is_accepted_and_changes_no_fingerprint() {
+    let plain = common::small_config();
+    let mut with_schema = plain.clone();
+    with_schema.as_object_mut().unwrap().insert(
+        "$schema".into(),
+        Value::from("https://example.com/assent/config.schema.json"),
+    );
+    let plain = Config::parse(&plain.to_string()).unwrap();
+    let with_schema = Config::parse(&with_schema.to_string())
+        .unwrap_or_else(|errors| panic!("$schema refused: {errors:?}"));
+    assert!(!plain.fingerprints().is_empty());
+    assert_eq!(plain.fingerprints(), with_schema.fingerprints());
+
+    // The seed with one too: what an editor does to a real file.
+    let mut seed: Value = serde_json::from_str(assent::DEFAULT_CONFIG_JSON).unwrap();
+    seed.as_object_mut()
+        .unwrap()
+        .insert("$schema".into(), Value::from("./config.schema.json"));
+    let seed_with_schema = Config::parse(&seed.to_string()).unwrap();
+    assert_eq!(
+        Config::default_config().unwrap().fingerprints(),
+        seed_with_schema.fingerprints()
+    );
 }

@@ -19,10 +19,44 @@ use serde_json::{Map, Value};
 pub use model::*;
 
 /// The JSON Schema of the configuration file, pretty-printed, for editors.
+///
+/// An optional field is one that may be left out, never one that may be `null`:
+/// schemars writes `Option<T>` as "T or null", and the parser refuses `null`
+/// everywhere (`report_nulls` says why), so the nulls are taken out here.
 #[cfg(feature = "schema")]
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(model::ConfigFile);
+    use schemars::generate::SchemaSettings;
+    use schemars::transform::RecursiveTransform;
+    let generator = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(not_nullable))
+        .into_generator();
+    let schema = generator.into_root_schema_for::<model::ConfigFile>();
     serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+/// Removes `null` from one schema: from `"type": [T, "null"]`, and `{"type": "null"}`
+/// from an `anyOf` (what schemars writes for an optional struct or enum).
+#[cfg(feature = "schema")]
+fn not_nullable(schema: &mut schemars::Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            object.insert("type".into(), only);
+        }
+    }
+    let null = serde_json::json!({"type": "null"});
+    if let Some(Value::Array(any_of)) = object.get_mut("anyOf") {
+        any_of.retain(|s| *s != null);
+        if let [Value::Object(only)] = any_of.as_slice() {
+            let only = only.clone();
+            object.remove("anyOf");
+            object.extend(only);
+        }
+    }
 }
 
 /// Configurations larger than this are refused before parsing: the seed
@@ -359,10 +393,10 @@ fn listed(errors: &mut Vec<ConfigError>, e: ConfigError) {
     }
 }
 
-/// Reads the top-level object field by field and list element by list element, so one
-/// bad element does not hide the problems of the others.
-/// The top-level fields of a configuration.
-pub const TOP_LEVEL_FIELDS: [&str; 13] = [
+/// The top-level fields of a configuration. `$schema` is the one editors add to find
+/// the JSON Schema: accepted (a string) and ignored.
+pub const TOP_LEVEL_FIELDS: [&str; 14] = [
+    "$schema",
     "assentConfig",
     "recordExpiryDays",
     "minimumAge",
@@ -378,6 +412,8 @@ pub const TOP_LEVEL_FIELDS: [&str; 13] = [
     "storage",
 ];
 
+/// Reads the top-level object field by field and list element by list element, so one
+/// bad element does not hide the problems of the others.
 fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Config> {
     for key in root.keys() {
         if !TOP_LEVEL_FIELDS.contains(&key.as_str()) {
@@ -387,6 +423,16 @@ fn read_root(root: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Op
                 Problem::Shape(format!("unknown field `{key}`")),
             );
         }
+    }
+    // For editors only (the schema's URL); it is in no fingerprint, which are taken
+    // per purpose and third party. Only at the top level: elsewhere it is unknown.
+    match root.remove("$schema") {
+        None | Some(Value::String(_)) => {}
+        Some(other) => report(
+            errors,
+            "$.$schema",
+            Problem::Shape(format!("expected a string, got {}", kind_of(&other))),
+        ),
     }
     match root.remove("assentConfig") {
         Some(Value::Number(n)) if n.as_u64() == Some(CONFIG_FORMAT_VERSION) => {}
@@ -471,6 +517,9 @@ fn read_one<T: DeserializeOwned>(
     value: Value,
     errors: &mut Vec<ConfigError>,
 ) -> Option<T> {
+    if report_nulls(path, &value, errors) {
+        return None;
+    }
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -526,6 +575,62 @@ fn read_list<T: DeserializeOwned>(
             );
             None
         }
+    }
+}
+
+/// Reports every `null` in `value`; true when there was one. The format has no
+/// `null` anywhere: an optional field is left out. serde alone would read `null` as
+/// absent for an `Option` field, and then `"summary": null` and no summary would be
+/// two spellings of one purpose with two fingerprints (taken from the JSON as
+/// written), so tidying a file would ask every user again. The JSON Schema says the
+/// same (`json_schema`: optional, never nullable). The top-level fields are read one
+/// by one in `read_root`, where each already refuses `null`.
+fn report_nulls(path: &str, value: &Value, errors: &mut Vec<ConfigError>) -> bool {
+    let mut found = false;
+    // Every page view parses its configuration: the walk allocates nothing until it
+    // finds a null, and serde_json's recursion limit (128) bounds its depth.
+    each_null(value, &mut Vec::new(), &mut |steps| {
+        found = true;
+        let mut at = path.to_string();
+        for step in steps {
+            match step {
+                Step::Key(key) => at.push_str(&format!(".{key}")),
+                Step::Index(i) => at.push_str(&format!("[{i}]")),
+            }
+        }
+        report(
+            errors,
+            at,
+            Problem::Shape("null is not a value here (leave an optional field out)".into()),
+        );
+    });
+    found
+}
+
+/// One step of a path below a value.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn each_null<'a>(value: &'a Value, steps: &mut Vec<Step<'a>>, found: &mut dyn FnMut(&[Step])) {
+    match value {
+        Value::Null => found(steps),
+        Value::Array(list) => {
+            for (i, item) in list.iter().enumerate() {
+                steps.push(Step::Index(i));
+                each_null(item, steps, found);
+                steps.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                steps.push(Step::Key(key));
+                each_null(item, steps, found);
+                steps.pop();
+            }
+        }
+        _ => {}
     }
 }
 

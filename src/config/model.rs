@@ -377,6 +377,9 @@ pub struct StorageItem {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct ConfigFile {
+    /// The JSON Schema this file follows, for editors; Assent ignores it.
+    #[serde(rename = "$schema")]
+    pub schema: Option<String>,
     /// The configuration format version: 1.
     #[schemars(range(min = 1, max = 1))]
     pub assent_config: u8,

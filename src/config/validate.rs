@@ -194,7 +194,7 @@ impl Validator<'_> {
             self.push(
                 "$.policy.effectiveDate",
                 Problem::Invalid(format!(
-                    "{:?} must be a date as YYYY-MM-DD",
+                    "{:?} must be a date that exists, as YYYY-MM-DD",
                     policy.effective_date
                 )),
             );
@@ -341,18 +341,33 @@ pub fn is_safe_link(url: &str) -> bool {
     rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
 }
 
+/// A calendar date as `YYYY-MM-DD` that exists in the (proleptic) Gregorian calendar:
+/// `2021-02-31` and `2023-02-29` are refused, `2024-02-29` and `2000-02-29` are not.
 fn is_date(date: &str) -> bool {
     let bytes = date.as_bytes();
-    bytes.len() == 10
+    let shaped = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
                 *b == b'-'
             } else {
                 b.is_ascii_digit()
             }
-        })
-        && (1..=12).contains(&date[5..7].parse::<u8>().unwrap_or(0))
-        && (1..=31).contains(&date[8..10].parse::<u8>().unwrap_or(0))
+        });
+    if !shaped {
+        return false;
+    }
+    // Only ASCII digits remain between the dashes, so these parse.
+    let number = |range: std::ops::Range<usize>| date[range].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day)
 }
 
 #[cfg(test)]
@@ -398,8 +413,37 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert!(is_date("2021-04-30"));
+        for ok in [
+            "2021-04-30",
+            "2021-01-31",
+            "2021-12-31",
+            "2021-02-28",
+            "2024-02-29",
+            "2000-02-29",
+        ] {
+            assert!(is_date(ok), "{ok}");
+        }
         for bad in ["2021-4-30", "2021-13-01", "2021-04-00", "30/04/2021", ""] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    /// Regression: `2021-02-31` passed when every month had 31 days.
+    #[test]
+    fn dates_that_do_not_exist_are_refused() {
+        for bad in [
+            "2021-02-31",
+            "2021-02-29",
+            "2023-02-29",
+            "2100-02-29",
+            "1900-02-29",
+            "2024-02-30",
+            "2021-04-31",
+            "2021-06-31",
+            "2021-09-31",
+            "2021-11-31",
+            "2021-01-32",
+        ] {
             assert!(!is_date(bad), "{bad}");
         }
     }
