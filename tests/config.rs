@@ -307,3 +307,53 @@ fn the_committed_json_schema_is_the_generated_one_and_lists_every_top_level_fiel
     assert_eq!(properties, fields);
     assert_eq!(schema["additionalProperties"], Value::Bool(false));
 }
+
+// The corrections of the seed review (../shared/research/seed-config-review.md), each
+// checked against the data it fixed; the numbers are the review's.
+
+fn purpose_data<'a>(config: &'a Config, id: &str) -> Vec<&'a str> {
+    config
+        .purpose(id)
+        .unwrap_or_else(|| panic!("no purpose {id}"))
+        .data_items
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+fn feature_data<'a>(config: &'a Config, id: &str) -> Vec<&'a str> {
+    config
+        .features()
+        .iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no feature {id}"))
+        .data_collected
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn review_3_and_21_smart_card_data_reaches_the_purposes_that_use_it() {
+    let config = seed();
+    let identity = purpose_data(&config, "identity-verification");
+    // 004 一(一)8(3): the door card checks "您的指纹信息进行身份验证".
+    assert!(identity.contains(&"fingerprint"), "{identity:?}");
+    // 一(一)8(4): the eID's encrypted ID card data, and the eID itself (#21: the
+    // institute's own data list was not its purpose's).
+    assert!(identity.contains(&"id-card-chip-info"), "{identity:?}");
+    assert!(identity.contains(&"eid"), "{identity:?}");
+    let institute = config.third_party("mps-third-research-institute").unwrap();
+    for item in &institute.data_shared {
+        assert!(identity.contains(&item.as_str()), "{item} is not in its purpose");
+    }
+    let description = &config.purpose("identity-verification").unwrap().description;
+    assert!(description
+        .get(assent::Lang::ZhCn)
+        .contains("以及（当您模拟的智能门锁卡时）您的指纹信息进行身份验证"));
+    assert!(description
+        .get(assent::Lang::ZhCn)
+        .contains("读取并收集您加密后的身份证信息，来生成您的 eID"));
+    // 一(一)8(2): the ride time and place of transit card payments.
+    assert!(purpose_data(&config, "payment").contains(&"ride-records"));
+}
