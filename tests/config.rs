@@ -357,3 +357,43 @@ fn review_3_and_21_smart_card_data_reaches_the_purposes_that_use_it() {
     // 一(一)8(2): the ride time and place of transit card payments.
     assert!(purpose_data(&config, "payment").contains(&"ride-records"));
 }
+
+#[test]
+fn review_11_the_smart_cards_feature_does_not_list_mi_pay_data_as_collected() {
+    let config = seed();
+    // 004 一(一)8(1)a: "本功能所涉及的信息本平台不做收集"; the card data goes, encrypted,
+    // to the card issuers (their own sharing entry keeps it).
+    let collected = feature_data(&config, "smart-cards");
+    assert_eq!(
+        collected,
+        [
+            // 8(1) Mi Pay: the token card number, linked to the Xiaomi Account.
+            "name",
+            "id-number",
+            "device-model",
+            "token-card-number",
+            "xiaomi-account",
+            // 8(2) transit cards.
+            "transaction-records",
+            "ride-records",
+            "transit-card-info",
+            "auto-top-up-settings",
+            // 8(3) door cards.
+            "door-card-info",
+            "imei",
+            "oaid",
+            "cplc",
+            "id-document-photo",
+            "fingerprint",
+            // 8(4) eID.
+            "id-card-chip-info",
+            "face-image",
+            "eid"
+        ]
+    );
+    let issuers = config.third_party("card-issuers").unwrap();
+    for item in ["card-security-code", "transaction-password", "bank-card-validity"] {
+        assert!(!collected.contains(&item), "{item}");
+        assert!(issuers.data_shared.iter().any(|d| d == item), "{item}");
+    }
+}
