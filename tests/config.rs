@@ -397,3 +397,18 @@ fn review_11_the_smart_cards_feature_does_not_list_mi_pay_data_as_collected() {
         assert!(issuers.data_shared.iter().any(|d| d == item), "{item}");
     }
 }
+
+#[test]
+fn review_13_data_from_partners_is_obtained_under_a_consent_purpose() {
+    let config = seed();
+    // 004 一(三)1: "在您的授权同意范围内从第三方（我们的合作方）处获得您的个人信息".
+    let partners = config
+        .data_sources()
+        .iter()
+        .find(|s| s.id == "partners")
+        .unwrap();
+    assert_eq!(partners.purposes, ["financial-services"]);
+    for purpose in &partners.purposes {
+        assert!(!config.purpose(purpose).unwrap().legal_basis.is_always_granted());
+    }
+}
