@@ -412,3 +412,27 @@ fn review_13_data_from_partners_is_obtained_under_a_consent_purpose() {
         assert!(!config.purpose(purpose).unwrap().legal_basis.is_always_granted());
     }
 }
+
+#[test]
+fn review_19_duiba_is_not_said_to_receive_data_the_policy_does_not_name() {
+    let config = seed();
+    // 004 一(一)16 names Duiba as the provider, not what it receives.
+    let duiba = config.third_party("duiba").unwrap();
+    assert!(duiba.data_shared.is_empty(), "{:?}", duiba.data_shared);
+    let note = duiba.data_shared_note.as_ref().unwrap();
+    assert!(note.get(assent::Lang::ZhCn).starts_with("本政策未说明向兑吧提供哪些个人信息"));
+}
+
+#[test]
+fn review_20_imported_contacts_belong_to_the_purpose_of_mobile_top_up() {
+    let config = seed();
+    // 004 一(二)10: contacts are imported "当您使用手机充值服务时" (一(一)14, whose
+    // purposes are necessary and payment; paying for the top-up is the payment).
+    assert!(purpose_data(&config, "payment").contains(&"contacts"));
+    let convenience = config
+        .features()
+        .iter()
+        .find(|f| f.id == "convenience-services")
+        .unwrap();
+    assert!(convenience.purposes.iter().any(|p| p == "payment"));
+}
