@@ -436,3 +436,19 @@ fn review_20_imported_contacts_belong_to_the_purpose_of_mobile_top_up() {
         .unwrap();
     assert!(convenience.purposes.iter().any(|p| p == "payment"));
 }
+
+#[test]
+fn review_35_merchants_receive_the_transaction_number_and_related_payment_information() {
+    let config = seed();
+    // 004 三(一)3.i: "向第三方商户提供交易号与相关支付信息"; payment-records is the mutual
+    // aid contribution record of 一(一)6d, not this.
+    let merchants = config.third_party("payment-merchants").unwrap();
+    assert_eq!(
+        merchants.data_shared,
+        ["transaction-number", "related-payment-info"]
+    );
+    let related = config.data_item("related-payment-info").unwrap();
+    assert_eq!(related.name.get(assent::Lang::ZhCn), "相关支付信息");
+    let payment = purpose_data(&config, "payment");
+    assert!(payment.contains(&"transaction-number") && payment.contains(&"related-payment-info"));
+}
