@@ -452,3 +452,24 @@ fn review_35_merchants_receive_the_transaction_number_and_related_payment_inform
     let payment = purpose_data(&config, "payment");
     assert!(payment.contains(&"transaction-number") && payment.contains(&"related-payment-info"));
 }
+
+#[test]
+fn review_21_every_item_a_third_party_receives_is_listed_by_one_of_its_purposes() {
+    // A purpose's notice lists its own data items; a recipient's item that none of its
+    // purposes lists would be shared without being in the notice the user answers.
+    let config = seed();
+    for tp in config.third_parties() {
+        for item in &tp.data_shared {
+            assert!(
+                tp.purposes
+                    .iter()
+                    .any(|p| purpose_data(&config, p).contains(&item.as_str())),
+                "{} receives {item}, which none of {:?} lists",
+                tp.id,
+                tp.purposes
+            );
+        }
+    }
+    // 004 一(一)8(2): the transit card companies receive the phone's model.
+    assert!(purpose_data(&config, "necessary").contains(&"device-model"));
+}
