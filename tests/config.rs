@@ -473,3 +473,57 @@ fn review_21_every_item_a_third_party_receives_is_listed_by_one_of_its_purposes(
     // 004 一(一)8(2): the transit card companies receive the phone's model.
     assert!(purpose_data(&config, "necessary").contains(&"device-model"));
 }
+
+#[test]
+fn review_5_each_financial_service_has_its_own_separate_consent() {
+    let config = seed();
+    // 004 asks per service: wealth 一(一)3c "您同意并授权", insurance 4, mutual aid 6,
+    // Change Card 9 "如果您不同意", Mi Card 11 "在您勾选并同意".
+    for (purpose, feature) in [
+        ("wealth", "wealth-services"),
+        ("insurance", "insurance-services"),
+        ("mutual-aid", "mutual-aid-services"),
+        ("change-card", "change-card"),
+        ("mi-card", "mi-card"),
+    ] {
+        let p = config.purpose(purpose).unwrap();
+        assert!(!p.legal_basis.is_always_granted() && p.separate_consent, "{purpose}");
+        assert_eq!(purpose_data(&config, purpose), feature_data(&config, feature), "{purpose}");
+        let f = config.features().iter().find(|f| f.id == feature).unwrap();
+        assert_eq!(f.purposes[0], purpose, "{feature} serves {purpose} first");
+    }
+    // What is left of the bundle is 三(一)3.b: ID and phone to partner providers.
+    assert_eq!(
+        purpose_data(&config, "financial-services"),
+        ["name", "id-number", "phone-number"]
+    );
+    let with_health: Vec<&str> = config
+        .purposes()
+        .iter()
+        .filter(|p| p.data_items.iter().any(|d| d == "health-info"))
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(with_health, ["mutual-aid"]);
+    for (third_party, purpose) in [
+        ("change-card-banks", "change-card"),
+        ("mi-card-issuers", "mi-card"),
+        ("huabao-securities", "wealth"),
+    ] {
+        assert_eq!(config.third_party(third_party).unwrap().purposes, [purpose]);
+    }
+}
+
+#[test]
+fn review_4_the_mutual_aid_notice_says_the_application_is_published_to_all_members() {
+    let config = seed();
+    let mutual_aid = config.purpose("mutual-aid").unwrap();
+    assert!(mutual_aid.data_items.iter().any(|d| d == "health-info"));
+    // 004 一(一)6c.
+    assert!(mutual_aid.description.get(assent::Lang::ZhCn).contains(
+        "您的互助申请资料，包括您的基本身份信息（姓名、年龄、性别、所在省市）、加入时间、疾病名称、实地调查结果、案件材料图片会向全体成员公示"
+    ));
+    assert!(mutual_aid
+        .description
+        .get(assent::Lang::En)
+        .contains("are published to all members"));
+}
