@@ -527,3 +527,56 @@ fn review_4_the_mutual_aid_notice_says_the_application_is_published_to_all_membe
         .get(assent::Lang::En)
         .contains("are published to all members"));
 }
+
+/// Every localised text of the default configuration, with its JSON path.
+fn seed_texts() -> Vec<(String, String)> {
+    fn walk(value: &Value, path: &str, texts: &mut Vec<(String, String)>) {
+        match value {
+            Value::String(text) => texts.push((path.to_string(), text.clone())),
+            // Citations name sections for the record, not for the user.
+            Value::Object(map) => map
+                .iter()
+                .filter(|(k, _)| k.as_str() != "disclosedIn")
+                .for_each(|(k, v)| walk(v, &format!("{path}.{k}"), texts)),
+            Value::Array(list) => list
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(v, &format!("{path}[{i}]"), texts)),
+            _ => {}
+        }
+    }
+    let value: Value = serde_json::from_str(assent::DEFAULT_CONFIG_JSON).unwrap();
+    let mut texts = Vec::new();
+    walk(&value, "$", &mut texts);
+    texts
+}
+
+#[test]
+fn review_27_no_text_users_see_cites_sections_or_talks_about_the_source() {
+    for (path, text) in seed_texts() {
+        for artifact in [
+            "来源未",
+            "来源文本",
+            "the source does",
+            "in the source",
+            "据一(",
+            "per 一(",
+            "一(一)",
+            "一(二)",
+            "三(一)",
+        ] {
+            assert!(!text.contains(artifact), "{path}: {artifact:?} in {text:?}");
+        }
+    }
+    let config = seed();
+    let tongdun = config.third_party("tongdun-sdk").unwrap();
+    assert_eq!(
+        tongdun.data_shared_note.as_ref().unwrap().get(assent::Lang::ZhCn),
+        "本政策未列明向同盾SDK共享的具体信息；同盾SDK可能会申请位置信息，用于信贷服务安全检测、反欺诈目的"
+    );
+    let fabric = config.third_party("fabric-sdk").unwrap();
+    assert_eq!(
+        fabric.data_shared_note.as_ref().unwrap().get(assent::Lang::En),
+        "This policy does not list the specific personal information shared"
+    );
+}
