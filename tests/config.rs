@@ -580,3 +580,96 @@ fn review_27_no_text_users_see_cites_sections_or_talks_about_the_source() {
         "This policy does not list the specific personal information shared"
     );
 }
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+#[test]
+fn review_28_english_texts_have_no_chinese_and_one_name_for_shence() {
+    for (path, text) in seed_texts().into_iter().filter(|(p, _)| p.ends_with(".en")) {
+        // The one deliberate literal: what to type into the app, glossed.
+        let text = text.replace("“注销天星金融”", "");
+        assert!(!text.chars().any(is_cjk), "{path}: {text}");
+    }
+    let config = seed();
+    let shence = config.third_party("sensors-analytics").unwrap().name.get(assent::Lang::En);
+    assert_eq!(shence, "Shence Analytics");
+    let analytics = &config.purpose("analytics").unwrap().description;
+    assert!(analytics
+        .get(assent::Lang::En)
+        .contains("partly provided by the fabric SDK and Shence Analytics."));
+}
+
+#[test]
+fn review_29_the_phone_services_app_has_one_name() {
+    let config = seed();
+    let app = config.third_party("phone-services").unwrap().name.get(assent::Lang::ZhCn);
+    assert_eq!(app, "“Phone Services”（电话服务）应用");
+    let sync = config.purpose("notification-sync").unwrap();
+    assert!(sync.description.get(assent::Lang::ZhCn).contains(&format!("启动{app}")));
+}
+
+#[test]
+fn review_30_the_necessary_purpose_has_no_dangling_cross_reference() {
+    let config = seed();
+    let necessary = config.purpose("necessary").unwrap().description.get(assent::Lang::ZhCn);
+    assert!(!necessary.contains("定义见下文"));
+    assert!(necessary.contains("我们有时可能会向第三方共享您的个人信息"));
+}
+
+#[test]
+fn review_36_the_account_information_item_has_one_meaning_in_both_languages() {
+    let config = seed();
+    let account = config.data_item("financial-account-number").unwrap();
+    assert_eq!(account.name.get(assent::Lang::ZhCn), "账户信息");
+    assert_eq!(account.name.get(assent::Lang::En), "Account information");
+}
+
+#[test]
+fn review_37_purpose_of_use_carries_the_purpose_only() {
+    let config = seed();
+    for id in [
+        "e-account-issuing-banks",
+        "china-unionpay",
+        "alipay",
+        "wechat-pay",
+        "tianxing-pay",
+    ] {
+        let purpose_of_use = config.third_party(id).unwrap().purpose_of_use.as_ref().unwrap();
+        assert_eq!(
+            purpose_of_use.get(assent::Lang::ZhCn),
+            "办理支付、还款以及授权自动扣款",
+            "{id}"
+        );
+        assert_eq!(
+            purpose_of_use.get(assent::Lang::En),
+            "Processing payments, repayments and authorised automatic debits",
+            "{id}"
+        );
+    }
+    // The refusal stays where it belongs (004 一(一)7).
+    let payment = config.purpose("payment").unwrap();
+    assert!(payment
+        .refusal_consequence
+        .as_ref()
+        .unwrap()
+        .get(assent::Lang::ZhCn)
+        .contains("可能无法完成支付、还款、授权扣款"));
+}
+
+#[test]
+fn review_38_obvious_typos_of_the_source_are_corrected() {
+    let config = seed();
+    let location = config.permissions().iter().find(|p| p.id == "location").unwrap();
+    assert!(location
+        .refusal_consequence
+        .get(assent::Lang::ZhCn)
+        .contains("您将无法使用上述功能"));
+    for (path, text) in seed_texts() {
+        assert!(!text.contains("名族"), "{path}");
+        assert!(!text.contains("无法上述"), "{path}");
+    }
+    let change_card = config.features().iter().find(|f| f.id == "change-card").unwrap();
+    assert!(change_card.description.get(assent::Lang::ZhCn).contains("性别、民族、出生日期"));
+}
