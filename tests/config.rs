@@ -345,7 +345,10 @@ fn review_3_and_21_smart_card_data_reaches_the_purposes_that_use_it() {
     assert!(identity.contains(&"eid"), "{identity:?}");
     let institute = config.third_party("mps-third-research-institute").unwrap();
     for item in &institute.data_shared {
-        assert!(identity.contains(&item.as_str()), "{item} is not in its purpose");
+        assert!(
+            identity.contains(&item.as_str()),
+            "{item} is not in its purpose"
+        );
     }
     let description = &config.purpose("identity-verification").unwrap().description;
     assert!(description
@@ -392,7 +395,11 @@ fn review_11_the_smart_cards_feature_does_not_list_mi_pay_data_as_collected() {
         ]
     );
     let issuers = config.third_party("card-issuers").unwrap();
-    for item in ["card-security-code", "transaction-password", "bank-card-validity"] {
+    for item in [
+        "card-security-code",
+        "transaction-password",
+        "bank-card-validity",
+    ] {
         assert!(!collected.contains(&item), "{item}");
         assert!(issuers.data_shared.iter().any(|d| d == item), "{item}");
     }
@@ -409,7 +416,11 @@ fn review_13_data_from_partners_is_obtained_under_a_consent_purpose() {
         .unwrap();
     assert_eq!(partners.purposes, ["financial-services"]);
     for purpose in &partners.purposes {
-        assert!(!config.purpose(purpose).unwrap().legal_basis.is_always_granted());
+        assert!(!config
+            .purpose(purpose)
+            .unwrap()
+            .legal_basis
+            .is_always_granted());
     }
 }
 
@@ -420,7 +431,9 @@ fn review_19_duiba_is_not_said_to_receive_data_the_policy_does_not_name() {
     let duiba = config.third_party("duiba").unwrap();
     assert!(duiba.data_shared.is_empty(), "{:?}", duiba.data_shared);
     let note = duiba.data_shared_note.as_ref().unwrap();
-    assert!(note.get(assent::Lang::ZhCn).starts_with("本政策未说明向兑吧提供哪些个人信息"));
+    assert!(note
+        .get(assent::Lang::ZhCn)
+        .starts_with("本政策未说明向兑吧提供哪些个人信息"));
 }
 
 #[test]
@@ -487,8 +500,15 @@ fn review_5_each_financial_service_has_its_own_separate_consent() {
         ("mi-card", "mi-card"),
     ] {
         let p = config.purpose(purpose).unwrap();
-        assert!(!p.legal_basis.is_always_granted() && p.separate_consent, "{purpose}");
-        assert_eq!(purpose_data(&config, purpose), feature_data(&config, feature), "{purpose}");
+        assert!(
+            !p.legal_basis.is_always_granted() && p.separate_consent,
+            "{purpose}"
+        );
+        assert_eq!(
+            purpose_data(&config, purpose),
+            feature_data(&config, feature),
+            "{purpose}"
+        );
         let f = config.features().iter().find(|f| f.id == feature).unwrap();
         assert_eq!(f.purposes[0], purpose, "{feature} serves {purpose} first");
     }
@@ -576,7 +596,11 @@ fn review_27_no_text_users_see_cites_sections_or_talks_about_the_source() {
     );
     let fabric = config.third_party("fabric-sdk").unwrap();
     assert_eq!(
-        fabric.data_shared_note.as_ref().unwrap().get(assent::Lang::En),
+        fabric
+            .data_shared_note
+            .as_ref()
+            .unwrap()
+            .get(assent::Lang::En),
         "This policy does not list the specific personal information shared"
     );
 }
@@ -593,7 +617,11 @@ fn review_28_english_texts_have_no_chinese_and_one_name_for_shence() {
         assert!(!text.chars().any(is_cjk), "{path}: {text}");
     }
     let config = seed();
-    let shence = config.third_party("sensors-analytics").unwrap().name.get(assent::Lang::En);
+    let shence = config
+        .third_party("sensors-analytics")
+        .unwrap()
+        .name
+        .get(assent::Lang::En);
     assert_eq!(shence, "Shence Analytics");
     let analytics = &config.purpose("analytics").unwrap().description;
     assert!(analytics
@@ -604,16 +632,27 @@ fn review_28_english_texts_have_no_chinese_and_one_name_for_shence() {
 #[test]
 fn review_29_the_phone_services_app_has_one_name() {
     let config = seed();
-    let app = config.third_party("phone-services").unwrap().name.get(assent::Lang::ZhCn);
+    let app = config
+        .third_party("phone-services")
+        .unwrap()
+        .name
+        .get(assent::Lang::ZhCn);
     assert_eq!(app, "“Phone Services”（电话服务）应用");
     let sync = config.purpose("notification-sync").unwrap();
-    assert!(sync.description.get(assent::Lang::ZhCn).contains(&format!("启动{app}")));
+    assert!(sync
+        .description
+        .get(assent::Lang::ZhCn)
+        .contains(&format!("启动{app}")));
 }
 
 #[test]
 fn review_30_the_necessary_purpose_has_no_dangling_cross_reference() {
     let config = seed();
-    let necessary = config.purpose("necessary").unwrap().description.get(assent::Lang::ZhCn);
+    let necessary = config
+        .purpose("necessary")
+        .unwrap()
+        .description
+        .get(assent::Lang::ZhCn);
     assert!(!necessary.contains("定义见下文"));
     assert!(necessary.contains("我们有时可能会向第三方共享您的个人信息"));
 }
@@ -636,7 +675,12 @@ fn review_37_purpose_of_use_carries_the_purpose_only() {
         "wechat-pay",
         "tianxing-pay",
     ] {
-        let purpose_of_use = config.third_party(id).unwrap().purpose_of_use.as_ref().unwrap();
+        let purpose_of_use = config
+            .third_party(id)
+            .unwrap()
+            .purpose_of_use
+            .as_ref()
+            .unwrap();
         assert_eq!(
             purpose_of_use.get(assent::Lang::ZhCn),
             "办理支付、还款以及授权自动扣款",
@@ -661,7 +705,11 @@ fn review_37_purpose_of_use_carries_the_purpose_only() {
 #[test]
 fn review_38_obvious_typos_of_the_source_are_corrected() {
     let config = seed();
-    let location = config.permissions().iter().find(|p| p.id == "location").unwrap();
+    let location = config
+        .permissions()
+        .iter()
+        .find(|p| p.id == "location")
+        .unwrap();
     assert!(location
         .refusal_consequence
         .get(assent::Lang::ZhCn)
@@ -670,6 +718,118 @@ fn review_38_obvious_typos_of_the_source_are_corrected() {
         assert!(!text.contains("名族"), "{path}");
         assert!(!text.contains("无法上述"), "{path}");
     }
-    let change_card = config.features().iter().find(|f| f.id == "change-card").unwrap();
-    assert!(change_card.description.get(assent::Lang::ZhCn).contains("性别、民族、出生日期"));
+    let change_card = config
+        .features()
+        .iter()
+        .find(|f| f.id == "change-card")
+        .unwrap();
+    assert!(change_card
+        .description
+        .get(assent::Lang::ZhCn)
+        .contains("性别、民族、出生日期"));
+}
+
+#[test]
+fn review_24_companies_the_statement_names_in_english_keep_that_name() {
+    // docs/config-format.md, "The seed configuration: editorial decisions".
+    let config = seed();
+    for tp in config
+        .third_parties()
+        .iter()
+        .filter(|t| cited_in(&t.disclosed_in, CitedDocument::SharingStatement))
+    {
+        let company = tp.company.as_ref().unwrap();
+        let en = company.get(assent::Lang::En);
+        if en == "Xiaomi Inc." || en == "Google LLC" {
+            assert_eq!(company.get(assent::Lang::ZhCn), en, "{}", tp.id);
+        }
+    }
+    // A translated product name keeps the statement's spelling beside it.
+    let home = config.third_party("xiaomi-home").unwrap();
+    assert_eq!(home.name.get(assent::Lang::ZhCn), "米家（Xiaomi Home）");
+}
+
+#[test]
+fn review_25_the_central_bank_is_named_as_the_policy_names_it() {
+    let config = seed();
+    let bank = config.third_party("central-bank").unwrap();
+    assert_eq!(bank.name.get(assent::Lang::ZhCn), "央行");
+    assert_eq!(bank.name.get(assent::Lang::En), "Central bank");
+}
+
+#[test]
+fn review_26_chinaums_says_the_policy_gives_it_no_purpose() {
+    let config = seed();
+    let chinaums = config.third_party("chinaums").unwrap();
+    assert_eq!(chinaums.purposes, ["financial-services"]);
+    assert!(chinaums.data_shared.is_empty());
+    assert!(chinaums
+        .data_shared_note
+        .as_ref()
+        .unwrap()
+        .get(assent::Lang::ZhCn)
+        .contains("未说明其用途及向其提供的个人信息"));
+}
+
+#[test]
+fn review_31_sensitivity_follows_annex_b() {
+    let config = seed();
+    let sensitive = |id: &str| config.data_item(id).unwrap().sensitive;
+    // 网页浏览记录, 房产信息, 个人财产信息 (bank and card digits).
+    assert!(sensitive("behavior-data"));
+    assert!(sensitive("housing-type"));
+    assert!(sensitive("auto-top-up-settings"));
+    // 二2: "我们不会把自动收集的日志数据与我们收集的其他信息进行关联".
+    assert!(!sensitive("log-data"));
+}
+
+#[test]
+fn review_34_the_cast_sdk_receives_the_device_version_number_it_names() {
+    let config = seed();
+    let cast = config.third_party("cast-sdk").unwrap();
+    // Statement entry 7: "device ID (UID), device name, device type, device version
+    // number, IP address".
+    assert_eq!(
+        cast.data_shared,
+        [
+            "device-id",
+            "device-name",
+            "device-type",
+            "device-version-number",
+            "ip-address"
+        ]
+    );
+    assert_eq!(purpose_data(&config, "casting"), cast.data_shared);
+    let version = config.data_item("device-version-number").unwrap();
+    assert_eq!(version.name.get(assent::Lang::En), "Device version number");
+    let os = config.data_item("os-version").unwrap();
+    assert!(!os
+        .description
+        .as_ref()
+        .unwrap()
+        .get(assent::Lang::ZhCn)
+        .contains("设备版本号"));
+}
+
+#[test]
+fn review_39_refusal_texts_the_policy_does_not_give_are_its_general_clause() {
+    // 004 一, opening paragraph; docs/config-format.md records the decision.
+    const GENERAL: &str = "针对部分附加功能，您有权根据自己的意愿选择是否使用并提供该服务所须信息，您不同意收集这部分信息不影响您使用本产品和/或服务的其他功能。";
+    let config = seed();
+    for id in [
+        "analytics",
+        "device-identification",
+        "advertising",
+        "social-sharing",
+        "points-rewards",
+        "insurance",
+    ] {
+        let refusal = config
+            .purpose(id)
+            .unwrap()
+            .refusal_consequence
+            .as_ref()
+            .unwrap();
+        assert_eq!(refusal.get(assent::Lang::ZhCn), GENERAL, "{id}");
+    }
 }
