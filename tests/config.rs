@@ -354,3 +354,529 @@ fn a_top_level_dollar_schema_is_accepted_and_changes_no_fingerprint() {
         seed_with_schema.fingerprints()
     );
 }
+
+// The corrections of the seed review (../shared/research/seed-config-review.md), each
+// checked against the data it fixed; the numbers are the review's.
+
+fn purpose_data<'a>(config: &'a Config, id: &str) -> Vec<&'a str> {
+    config
+        .purpose(id)
+        .unwrap_or_else(|| panic!("no purpose {id}"))
+        .data_items
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+fn feature_data<'a>(config: &'a Config, id: &str) -> Vec<&'a str> {
+    config
+        .features()
+        .iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no feature {id}"))
+        .data_collected
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn review_3_and_21_smart_card_data_reaches_the_purposes_that_use_it() {
+    let config = seed();
+    let identity = purpose_data(&config, "identity-verification");
+    // 004 一(一)8(3): the door card checks "您的指纹信息进行身份验证".
+    assert!(identity.contains(&"fingerprint"), "{identity:?}");
+    // 一(一)8(4): the eID's encrypted ID card data, and the eID itself (#21: the
+    // institute's own data list was not its purpose's).
+    assert!(identity.contains(&"id-card-chip-info"), "{identity:?}");
+    assert!(identity.contains(&"eid"), "{identity:?}");
+    let institute = config.third_party("mps-third-research-institute").unwrap();
+    for item in &institute.data_shared {
+        assert!(
+            identity.contains(&item.as_str()),
+            "{item} is not in its purpose"
+        );
+    }
+    let description = &config.purpose("identity-verification").unwrap().description;
+    assert!(description
+        .get(assent::Lang::ZhCn)
+        .contains("以及（当您模拟的智能门锁卡时）您的指纹信息进行身份验证"));
+    assert!(description
+        .get(assent::Lang::ZhCn)
+        .contains("读取并收集您加密后的身份证信息，来生成您的 eID"));
+    // 一(一)8(2): the ride time and place of transit card payments.
+    assert!(purpose_data(&config, "payment").contains(&"ride-records"));
+}
+
+#[test]
+fn review_11_the_smart_cards_feature_does_not_list_mi_pay_data_as_collected() {
+    let config = seed();
+    // 004 一(一)8(1)a: "本功能所涉及的信息本平台不做收集"; the card data goes, encrypted,
+    // to the card issuers (their own sharing entry keeps it).
+    let collected = feature_data(&config, "smart-cards");
+    assert_eq!(
+        collected,
+        [
+            // 8(1) Mi Pay: the token card number, linked to the Xiaomi Account.
+            "name",
+            "id-number",
+            "device-model",
+            "token-card-number",
+            "xiaomi-account",
+            // 8(2) transit cards.
+            "transaction-records",
+            "ride-records",
+            "transit-card-info",
+            "auto-top-up-settings",
+            // 8(3) door cards.
+            "door-card-info",
+            "imei",
+            "oaid",
+            "cplc",
+            "id-document-photo",
+            "fingerprint",
+            // 8(4) eID.
+            "id-card-chip-info",
+            "face-image",
+            "eid"
+        ]
+    );
+    let issuers = config.third_party("card-issuers").unwrap();
+    for item in [
+        "card-security-code",
+        "transaction-password",
+        "bank-card-validity",
+    ] {
+        assert!(!collected.contains(&item), "{item}");
+        assert!(issuers.data_shared.iter().any(|d| d == item), "{item}");
+    }
+}
+
+#[test]
+fn review_13_data_from_partners_is_obtained_under_a_consent_purpose() {
+    let config = seed();
+    // 004 一(三)1: "在您的授权同意范围内从第三方（我们的合作方）处获得您的个人信息".
+    let partners = config
+        .data_sources()
+        .iter()
+        .find(|s| s.id == "partners")
+        .unwrap();
+    assert_eq!(partners.purposes, ["financial-services"]);
+    for purpose in &partners.purposes {
+        assert!(!config
+            .purpose(purpose)
+            .unwrap()
+            .legal_basis
+            .is_always_granted());
+    }
+}
+
+#[test]
+fn review_19_duiba_is_not_said_to_receive_data_the_policy_does_not_name() {
+    let config = seed();
+    // 004 一(一)16 names Duiba as the provider, not what it receives.
+    let duiba = config.third_party("duiba").unwrap();
+    assert!(duiba.data_shared.is_empty(), "{:?}", duiba.data_shared);
+    let note = duiba.data_shared_note.as_ref().unwrap();
+    assert!(note
+        .get(assent::Lang::ZhCn)
+        .starts_with("本政策未说明向兑吧提供哪些个人信息"));
+}
+
+#[test]
+fn review_20_imported_contacts_belong_to_the_purpose_of_mobile_top_up() {
+    let config = seed();
+    // 004 一(二)10: contacts are imported "当您使用手机充值服务时" (一(一)14, whose
+    // purposes are necessary and payment; paying for the top-up is the payment).
+    assert!(purpose_data(&config, "payment").contains(&"contacts"));
+    let convenience = config
+        .features()
+        .iter()
+        .find(|f| f.id == "convenience-services")
+        .unwrap();
+    assert!(convenience.purposes.iter().any(|p| p == "payment"));
+}
+
+#[test]
+fn review_35_merchants_receive_the_transaction_number_and_related_payment_information() {
+    let config = seed();
+    // 004 三(一)3.i: "向第三方商户提供交易号与相关支付信息"; payment-records is the mutual
+    // aid contribution record of 一(一)6d, not this.
+    let merchants = config.third_party("payment-merchants").unwrap();
+    assert_eq!(
+        merchants.data_shared,
+        ["transaction-number", "related-payment-info"]
+    );
+    let related = config.data_item("related-payment-info").unwrap();
+    assert_eq!(related.name.get(assent::Lang::ZhCn), "相关支付信息");
+    let payment = purpose_data(&config, "payment");
+    assert!(payment.contains(&"transaction-number") && payment.contains(&"related-payment-info"));
+}
+
+#[test]
+fn review_21_every_item_a_third_party_receives_is_listed_by_one_of_its_purposes() {
+    // A purpose's notice lists its own data items; a recipient's item that none of its
+    // purposes lists would be shared without being in the notice the user answers.
+    let config = seed();
+    for tp in config.third_parties() {
+        for item in &tp.data_shared {
+            assert!(
+                tp.purposes
+                    .iter()
+                    .any(|p| purpose_data(&config, p).contains(&item.as_str())),
+                "{} receives {item}, which none of {:?} lists",
+                tp.id,
+                tp.purposes
+            );
+        }
+    }
+    // 004 一(一)8(2): the transit card companies receive the phone's model.
+    assert!(purpose_data(&config, "necessary").contains(&"device-model"));
+}
+
+#[test]
+fn review_5_each_financial_service_has_its_own_separate_consent() {
+    let config = seed();
+    // 004 asks per service: wealth 一(一)3c "您同意并授权", insurance 4, mutual aid 6,
+    // Change Card 9 "如果您不同意", Mi Card 11 "在您勾选并同意".
+    for (purpose, feature) in [
+        ("wealth", "wealth-services"),
+        ("insurance", "insurance-services"),
+        ("mutual-aid", "mutual-aid-services"),
+        ("change-card", "change-card"),
+        ("mi-card", "mi-card"),
+    ] {
+        let p = config.purpose(purpose).unwrap();
+        assert!(
+            !p.legal_basis.is_always_granted() && p.separate_consent,
+            "{purpose}"
+        );
+        assert_eq!(
+            purpose_data(&config, purpose),
+            feature_data(&config, feature),
+            "{purpose}"
+        );
+        let f = config.features().iter().find(|f| f.id == feature).unwrap();
+        assert_eq!(f.purposes[0], purpose, "{feature} serves {purpose} first");
+    }
+    // What is left of the bundle is 三(一)3.b: ID and phone to partner providers.
+    assert_eq!(
+        purpose_data(&config, "financial-services"),
+        ["name", "id-number", "phone-number"]
+    );
+    let with_health: Vec<&str> = config
+        .purposes()
+        .iter()
+        .filter(|p| p.data_items.iter().any(|d| d == "health-info"))
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(with_health, ["mutual-aid"]);
+    for (third_party, purpose) in [
+        ("change-card-banks", "change-card"),
+        ("mi-card-issuers", "mi-card"),
+        ("huabao-securities", "wealth"),
+    ] {
+        assert_eq!(config.third_party(third_party).unwrap().purposes, [purpose]);
+    }
+}
+
+#[test]
+fn review_4_the_mutual_aid_notice_says_the_application_is_published_to_all_members() {
+    let config = seed();
+    let mutual_aid = config.purpose("mutual-aid").unwrap();
+    assert!(mutual_aid.data_items.iter().any(|d| d == "health-info"));
+    // 004 一(一)6c.
+    assert!(mutual_aid.description.get(assent::Lang::ZhCn).contains(
+        "您的互助申请资料，包括您的基本身份信息（姓名、年龄、性别、所在省市）、加入时间、疾病名称、实地调查结果、案件材料图片会向全体成员公示"
+    ));
+    assert!(mutual_aid
+        .description
+        .get(assent::Lang::En)
+        .contains("are published to all members"));
+}
+
+/// Every localised text of the default configuration, with its JSON path.
+fn seed_texts() -> Vec<(String, String)> {
+    fn walk(value: &Value, path: &str, texts: &mut Vec<(String, String)>) {
+        match value {
+            Value::String(text) => texts.push((path.to_string(), text.clone())),
+            // Citations name sections for the record, not for the user.
+            Value::Object(map) => map
+                .iter()
+                .filter(|(k, _)| k.as_str() != "disclosedIn")
+                .for_each(|(k, v)| walk(v, &format!("{path}.{k}"), texts)),
+            Value::Array(list) => list
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(v, &format!("{path}[{i}]"), texts)),
+            _ => {}
+        }
+    }
+    let value: Value = serde_json::from_str(assent::DEFAULT_CONFIG_JSON).unwrap();
+    let mut texts = Vec::new();
+    walk(&value, "$", &mut texts);
+    texts
+}
+
+#[test]
+fn review_27_no_text_users_see_cites_sections_or_talks_about_the_source() {
+    for (path, text) in seed_texts() {
+        for artifact in [
+            "来源未",
+            "来源文本",
+            "the source does",
+            "in the source",
+            "据一(",
+            "per 一(",
+            "一(一)",
+            "一(二)",
+            "三(一)",
+        ] {
+            assert!(!text.contains(artifact), "{path}: {artifact:?} in {text:?}");
+        }
+    }
+    let config = seed();
+    let tongdun = config.third_party("tongdun-sdk").unwrap();
+    assert_eq!(
+        tongdun.data_shared_note.as_ref().unwrap().get(assent::Lang::ZhCn),
+        "本政策未列明向同盾SDK共享的具体信息；同盾SDK可能会申请位置信息，用于信贷服务安全检测、反欺诈目的"
+    );
+    let fabric = config.third_party("fabric-sdk").unwrap();
+    assert_eq!(
+        fabric
+            .data_shared_note
+            .as_ref()
+            .unwrap()
+            .get(assent::Lang::En),
+        "This policy does not list the specific personal information shared"
+    );
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+#[test]
+fn review_28_english_texts_have_no_chinese_and_one_name_for_shence() {
+    for (path, text) in seed_texts().into_iter().filter(|(p, _)| p.ends_with(".en")) {
+        // The one deliberate literal: what to type into the app, glossed.
+        let text = text.replace("“注销天星金融”", "");
+        assert!(!text.chars().any(is_cjk), "{path}: {text}");
+    }
+    let config = seed();
+    let shence = config
+        .third_party("sensors-analytics")
+        .unwrap()
+        .name
+        .get(assent::Lang::En);
+    assert_eq!(shence, "Shence Analytics");
+    let analytics = &config.purpose("analytics").unwrap().description;
+    assert!(analytics
+        .get(assent::Lang::En)
+        .contains("partly provided by the fabric SDK and Shence Analytics."));
+}
+
+#[test]
+fn review_29_the_phone_services_app_has_one_name() {
+    let config = seed();
+    let app = config
+        .third_party("phone-services")
+        .unwrap()
+        .name
+        .get(assent::Lang::ZhCn);
+    assert_eq!(app, "“Phone Services”（电话服务）应用");
+    let sync = config.purpose("notification-sync").unwrap();
+    assert!(sync
+        .description
+        .get(assent::Lang::ZhCn)
+        .contains(&format!("启动{app}")));
+}
+
+#[test]
+fn review_30_the_necessary_purpose_has_no_dangling_cross_reference() {
+    let config = seed();
+    let necessary = config
+        .purpose("necessary")
+        .unwrap()
+        .description
+        .get(assent::Lang::ZhCn);
+    assert!(!necessary.contains("定义见下文"));
+    assert!(necessary.contains("我们有时可能会向第三方共享您的个人信息"));
+}
+
+#[test]
+fn review_36_the_account_information_item_has_one_meaning_in_both_languages() {
+    let config = seed();
+    let account = config.data_item("financial-account-number").unwrap();
+    assert_eq!(account.name.get(assent::Lang::ZhCn), "账户信息");
+    assert_eq!(account.name.get(assent::Lang::En), "Account information");
+}
+
+#[test]
+fn review_37_purpose_of_use_carries_the_purpose_only() {
+    let config = seed();
+    for id in [
+        "e-account-issuing-banks",
+        "china-unionpay",
+        "alipay",
+        "wechat-pay",
+        "tianxing-pay",
+    ] {
+        let purpose_of_use = config
+            .third_party(id)
+            .unwrap()
+            .purpose_of_use
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            purpose_of_use.get(assent::Lang::ZhCn),
+            "办理支付、还款以及授权自动扣款",
+            "{id}"
+        );
+        assert_eq!(
+            purpose_of_use.get(assent::Lang::En),
+            "Processing payments, repayments and authorised automatic debits",
+            "{id}"
+        );
+    }
+    // The refusal stays where it belongs (004 一(一)7).
+    let payment = config.purpose("payment").unwrap();
+    assert!(payment
+        .refusal_consequence
+        .as_ref()
+        .unwrap()
+        .get(assent::Lang::ZhCn)
+        .contains("可能无法完成支付、还款、授权扣款"));
+}
+
+#[test]
+fn review_38_obvious_typos_of_the_source_are_corrected() {
+    let config = seed();
+    let location = config
+        .permissions()
+        .iter()
+        .find(|p| p.id == "location")
+        .unwrap();
+    assert!(location
+        .refusal_consequence
+        .get(assent::Lang::ZhCn)
+        .contains("您将无法使用上述功能"));
+    for (path, text) in seed_texts() {
+        assert!(!text.contains("名族"), "{path}");
+        assert!(!text.contains("无法上述"), "{path}");
+    }
+    let change_card = config
+        .features()
+        .iter()
+        .find(|f| f.id == "change-card")
+        .unwrap();
+    assert!(change_card
+        .description
+        .get(assent::Lang::ZhCn)
+        .contains("性别、民族、出生日期"));
+}
+
+#[test]
+fn review_24_companies_the_statement_names_in_english_keep_that_name() {
+    // docs/config-format.md, "The seed configuration: editorial decisions".
+    let config = seed();
+    for tp in config
+        .third_parties()
+        .iter()
+        .filter(|t| cited_in(&t.disclosed_in, CitedDocument::SharingStatement))
+    {
+        let company = tp.company.as_ref().unwrap();
+        let en = company.get(assent::Lang::En);
+        if en == "Xiaomi Inc." || en == "Google LLC" {
+            assert_eq!(company.get(assent::Lang::ZhCn), en, "{}", tp.id);
+        }
+    }
+    // A translated product name keeps the statement's spelling beside it.
+    let home = config.third_party("xiaomi-home").unwrap();
+    assert_eq!(home.name.get(assent::Lang::ZhCn), "米家（Xiaomi Home）");
+}
+
+#[test]
+fn review_25_the_central_bank_is_named_as_the_policy_names_it() {
+    let config = seed();
+    let bank = config.third_party("central-bank").unwrap();
+    assert_eq!(bank.name.get(assent::Lang::ZhCn), "央行");
+    assert_eq!(bank.name.get(assent::Lang::En), "Central bank");
+}
+
+#[test]
+fn review_26_chinaums_says_the_policy_gives_it_no_purpose() {
+    let config = seed();
+    let chinaums = config.third_party("chinaums").unwrap();
+    assert_eq!(chinaums.purposes, ["financial-services"]);
+    assert!(chinaums.data_shared.is_empty());
+    assert!(chinaums
+        .data_shared_note
+        .as_ref()
+        .unwrap()
+        .get(assent::Lang::ZhCn)
+        .contains("未说明其用途及向其提供的个人信息"));
+}
+
+#[test]
+fn review_31_sensitivity_follows_annex_b() {
+    let config = seed();
+    let sensitive = |id: &str| config.data_item(id).unwrap().sensitive;
+    // 网页浏览记录, 房产信息, 个人财产信息 (bank and card digits).
+    assert!(sensitive("behavior-data"));
+    assert!(sensitive("housing-type"));
+    assert!(sensitive("auto-top-up-settings"));
+    // 二2: "我们不会把自动收集的日志数据与我们收集的其他信息进行关联".
+    assert!(!sensitive("log-data"));
+}
+
+#[test]
+fn review_34_the_cast_sdk_receives_the_device_version_number_it_names() {
+    let config = seed();
+    let cast = config.third_party("cast-sdk").unwrap();
+    // Statement entry 7: "device ID (UID), device name, device type, device version
+    // number, IP address".
+    assert_eq!(
+        cast.data_shared,
+        [
+            "device-id",
+            "device-name",
+            "device-type",
+            "device-version-number",
+            "ip-address"
+        ]
+    );
+    assert_eq!(purpose_data(&config, "casting"), cast.data_shared);
+    let version = config.data_item("device-version-number").unwrap();
+    assert_eq!(version.name.get(assent::Lang::En), "Device version number");
+    let os = config.data_item("os-version").unwrap();
+    assert!(!os
+        .description
+        .as_ref()
+        .unwrap()
+        .get(assent::Lang::ZhCn)
+        .contains("设备版本号"));
+}
+
+#[test]
+fn review_39_refusal_texts_the_policy_does_not_give_are_its_general_clause() {
+    // 004 一, opening paragraph; docs/config-format.md records the decision.
+    const GENERAL: &str = "针对部分附加功能，您有权根据自己的意愿选择是否使用并提供该服务所须信息，您不同意收集这部分信息不影响您使用本产品和/或服务的其他功能。";
+    let config = seed();
+    for id in [
+        "analytics",
+        "device-identification",
+        "advertising",
+        "social-sharing",
+        "points-rewards",
+        "insurance",
+    ] {
+        let refusal = config
+            .purpose(id)
+            .unwrap()
+            .refusal_consequence
+            .as_ref()
+            .unwrap();
+        assert_eq!(refusal.get(assent::Lang::ZhCn), GENERAL, "{id}");
+    }
+}
