@@ -6,31 +6,7 @@ use assent::config::{Citation, Config, Document as CitedDocument};
 use serde_json::Value;
 
 mod common;
-use common::fixture;
-
-/// Applies `[pointer, value]` edits; `null` removes the field or element.
-fn patched(base: &Value, patch: &[Value]) -> String {
-    let mut doc = base.clone();
-    for edit in patch {
-        let pointer = edit[0].as_str().unwrap();
-        let value = edit[1].clone();
-        let (parent, key) = pointer.rsplit_once('/').unwrap();
-        let target = doc
-            .pointer_mut(parent)
-            .unwrap_or_else(|| panic!("no {parent}"));
-        match (target, value) {
-            (Value::Object(map), Value::Null) => {
-                map.remove(key);
-            }
-            (Value::Object(map), value) => {
-                map.insert(key.to_string(), value);
-            }
-            (Value::Array(list), value) => list[key.parse::<usize>().unwrap()] = value,
-            (other, _) => panic!("cannot edit {other}"),
-        }
-    }
-    doc.to_string()
-}
+use common::{fixture, patched};
 
 #[test]
 fn every_validation_error_kind_is_reported_with_its_path() {

@@ -16,3 +16,28 @@ pub fn fixture(name: &str) -> String {
 pub fn small_config() -> Value {
     serde_json::from_str(&fixture("small-config.json")).unwrap()
 }
+
+/// Applies `[pointer, value]` edits; `null` removes the field or element.
+#[allow(dead_code)] // not every test file edits configurations
+pub fn patched(base: &Value, patch: &[Value]) -> String {
+    let mut doc = base.clone();
+    for edit in patch {
+        let pointer = edit[0].as_str().unwrap();
+        let value = edit[1].clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        let target = doc
+            .pointer_mut(parent)
+            .unwrap_or_else(|| panic!("no {parent}"));
+        match (target, value) {
+            (Value::Object(map), Value::Null) => {
+                map.remove(key);
+            }
+            (Value::Object(map), value) => {
+                map.insert(key.to_string(), value);
+            }
+            (Value::Array(list), value) => list[key.parse::<usize>().unwrap()] = value,
+            (other, _) => panic!("cannot edit {other}"),
+        }
+    }
+    doc.to_string()
+}
