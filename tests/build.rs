@@ -313,6 +313,42 @@ fn static_files_are_copied_without_the_source_configuration_or_an_earlier_build(
 }
 
 #[test]
+fn a_build_never_replaces_its_own_static_files() {
+    let assets = assets_folder();
+    let before = files_under(assets.path());
+    for out in [
+        assets.path().to_path_buf(),
+        assets
+            .path()
+            .join("..")
+            .join(assets.path().file_name().unwrap()),
+    ] {
+        let output = assent(&[
+            "build",
+            &seed_path(),
+            "--out",
+            out.to_str().unwrap(),
+            "--assets",
+            assets.path().join("demo").to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains("would replace the static files"));
+    }
+    assert_eq!(files_under(assets.path()), before);
+
+    // A build folder inside the assets folder is fine, and not copied into itself.
+    let out = assets.path().join("site");
+    build_ok(&seed_path(), &out, assets.path(), &[]);
+    build_ok(&seed_path(), &out, assets.path(), &[]);
+    let (_, files) = versioned(&out);
+    assert!(
+        !files.keys().any(|k| k.starts_with("site/")),
+        "{:?}",
+        files.keys()
+    );
+}
+
+#[test]
 fn without_assets_the_compiled_files_are_written_and_stderr_says_what_is_missing() {
     let work = TempDir::new().unwrap();
     let out = work.path().join("site");

@@ -124,6 +124,14 @@ fn build_command(args: &BuildArgs) -> ExitCode {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    if replaces_assets(&args.out, &args.assets) {
+        eprintln!(
+            "{}: the build would replace the static files in {}: give another --out",
+            args.out.display(),
+            args.assets.display()
+        );
+        return ExitCode::from(2);
+    }
     let assets = match read_assets(&args.assets, &args.out) {
         Ok(assets) => assets,
         Err(e) => {
@@ -172,6 +180,14 @@ fn build_command(args: &BuildArgs) -> ExitCode {
     );
     let _ = write!(std::io::stdout().lock(), "{}", made.snippet);
     ExitCode::SUCCESS
+}
+
+/// Whether `assets` is `out` or inside it: replacing `out` would delete them.
+fn replaces_assets(out: &Path, assets: &Path) -> bool {
+    match (std::fs::canonicalize(out), std::fs::canonicalize(assets)) {
+        (Ok(out), Ok(assets)) => assets.starts_with(out),
+        _ => false,
+    }
 }
 
 /// The static files under `assets` (relative `/`-separated path to bytes), or `None`
