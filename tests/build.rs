@@ -349,6 +349,26 @@ fn a_build_never_replaces_its_own_static_files() {
 }
 
 #[test]
+fn an_out_that_is_a_file_is_refused_and_kept() {
+    let work = TempDir::new().unwrap();
+    let out = work.path().join("site");
+    std::fs::write(&out, "not a folder").unwrap();
+    let output = assent(&["build", &seed_path(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a folder"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"not a folder");
+    assert_eq!(
+        std::fs::read_dir(work.path()).unwrap().count(),
+        1,
+        "no temporary folder"
+    );
+}
+
+#[test]
 fn without_assets_the_compiled_files_are_written_and_stderr_says_what_is_missing() {
     let work = TempDir::new().unwrap();
     let out = work.path().join("site");

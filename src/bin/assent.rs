@@ -210,7 +210,8 @@ fn read_assets(assets: &Path, out: &Path) -> std::io::Result<Option<BTreeMap<Str
             if name.starts_with('.') {
                 continue;
             }
-            if path.is_dir() {
+            // A linked folder is not followed (it could lead back up); linked files are.
+            if entry.file_type()?.is_dir() {
                 let is_out = out.is_some() && std::fs::canonicalize(&path).ok() == out;
                 if !is_out && !build::is_build_id(&name) {
                     folders.push((path, format!("{prefix}{name}/")));
@@ -236,6 +237,9 @@ fn write_build(out: &Path, made: &Build) -> std::io::Result<()> {
         .file_name()
         .ok_or_else(|| std::io::Error::other("--out must name a folder"))?
         .to_string_lossy();
+    if out.exists() && !out.is_dir() {
+        return Err(std::io::Error::other("it exists and is not a folder"));
+    }
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.tmp-{pid}"));
     let retired = parent.join(format!(".{name}.old-{pid}"));
