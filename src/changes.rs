@@ -12,7 +12,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::Config;
+use crate::config::{Config, ThirdParty};
 use crate::decision::Change;
 use crate::language::Lang;
 use crate::ui_text::ui_text;
@@ -58,6 +58,34 @@ pub struct ChangeText {
     pub note: Option<&'static str>,
 }
 
+/// A third party's name as the re-consent list says it: with its company when that
+/// differs. Also compiled into a build's names (`crate::build`).
+pub fn third_party_listed_name(third_party: &ThirdParty, lang: Lang) -> String {
+    match &third_party.company {
+        Some(company) if company.get(lang) != third_party.name.get(lang) => {
+            format!("{} ({})", third_party.name.get(lang), company.get(lang))
+        }
+        _ => third_party.name.get(lang).to_string(),
+    }
+}
+
+/// What the re-consent list says a third party is for: its own "purpose of use",
+/// else the names of the purposes it serves.
+pub fn third_party_detail(config: &Config, third_party: &ThirdParty, lang: Lang) -> String {
+    third_party.purpose_of_use.as_ref().map_or_else(
+        || {
+            let purposes: Vec<&str> = third_party
+                .purposes
+                .iter()
+                .filter_map(|id| config.purpose(id))
+                .map(|p| p.name.get(lang))
+                .collect();
+            purposes.join(", ")
+        },
+        |text| text.get(lang).to_string(),
+    )
+}
+
 /// The prompt's items for `changes`, in `lang`, against the stored `baseline` text.
 pub fn describe(
     config: &Config,
@@ -80,25 +108,8 @@ pub fn describe(
                 )
             } else {
                 let tp = config.third_party(&change.id)?;
-                let name = match &tp.company {
-                    Some(company) if company.get(lang) != tp.name.get(lang) => {
-                        format!("{} ({})", tp.name.get(lang), company.get(lang))
-                    }
-                    _ => tp.name.get(lang).to_string(),
-                };
-                // Its own "purpose of use", else the names of the purposes it serves.
-                let detail = tp.purpose_of_use.as_ref().map_or_else(
-                    || {
-                        let purposes: Vec<&str> = tp
-                            .purposes
-                            .iter()
-                            .filter_map(|id| config.purpose(id))
-                            .map(|p| p.name.get(lang))
-                            .collect();
-                        purposes.join(", ")
-                    },
-                    |text| text.get(lang).to_string(),
-                );
+                let name = third_party_listed_name(tp, lang);
+                let detail = third_party_detail(config, tp, lang);
                 let separate = config.third_party_needs_separate_consent(tp);
                 (name, detail, &tp.data_shared, separate)
             };

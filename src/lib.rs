@@ -6,7 +6,10 @@
 //! values; decisions come out as values that the shells (`crates/runtime`,
 //! `crates/ui`) apply. Everything is tested natively with `cargo test`.
 
+#[cfg(feature = "build")]
+pub mod build;
 pub mod changes;
+pub mod compiled;
 pub mod config;
 pub mod consent_mode;
 pub mod decision;

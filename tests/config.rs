@@ -6,39 +6,7 @@ use assent::config::{Citation, Config, Document as CitedDocument};
 use serde_json::Value;
 
 mod common;
-use common::fixture;
-
-/// Applies `[pointer, value]` edits (`null` removes the field or element), then sets
-/// each pointer of `nulls` to JSON `null`.
-fn patched(base: &Value, patch: &[Value], nulls: &[Value]) -> String {
-    let mut doc = base.clone();
-    for edit in patch {
-        let value = Some(edit[1].clone()).filter(|v| !v.is_null());
-        edited(&mut doc, edit[0].as_str().unwrap(), value);
-    }
-    for pointer in nulls {
-        edited(&mut doc, pointer.as_str().unwrap(), Some(Value::Null));
-    }
-    doc.to_string()
-}
-
-/// Sets the value at a JSON pointer, or removes it with `None`.
-fn edited(doc: &mut Value, pointer: &str, value: Option<Value>) {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let target = doc
-        .pointer_mut(parent)
-        .unwrap_or_else(|| panic!("no {parent}"));
-    match (target, value) {
-        (Value::Object(map), None) => {
-            map.remove(key);
-        }
-        (Value::Object(map), Some(value)) => {
-            map.insert(key.to_string(), value);
-        }
-        (Value::Array(list), Some(value)) => list[key.parse::<usize>().unwrap()] = value,
-        (other, _) => panic!("cannot edit {other}"),
-    }
-}
+use common::{fixture, patched};
 
 #[test]
 fn every_validation_error_kind_is_reported_with_its_path() {

@@ -183,7 +183,7 @@ pub struct Purpose {
 
 /// Google Consent Mode v2: which purposes each consent type needs (all of them
 /// granted means `granted`). A type left out stays `denied`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConsentMode {

@@ -16,3 +16,36 @@ pub fn fixture(name: &str) -> String {
 pub fn small_config() -> Value {
     serde_json::from_str(&fixture("small-config.json")).unwrap()
 }
+
+/// Applies `[pointer, value]` edits (`null` removes the field or element), then sets
+/// each pointer of `nulls` to JSON `null`.
+#[allow(dead_code)] // not every test file edits configurations
+pub fn patched(base: &Value, patch: &[Value], nulls: &[Value]) -> String {
+    let mut doc = base.clone();
+    for edit in patch {
+        let value = Some(edit[1].clone()).filter(|v| !v.is_null());
+        edited(&mut doc, edit[0].as_str().unwrap(), value);
+    }
+    for pointer in nulls {
+        edited(&mut doc, pointer.as_str().unwrap(), Some(Value::Null));
+    }
+    doc.to_string()
+}
+
+/// Sets the value at a JSON pointer, or removes it with `None`.
+fn edited(doc: &mut Value, pointer: &str, value: Option<Value>) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = doc
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("no {parent}"));
+    match (target, value) {
+        (Value::Object(map), None) => {
+            map.remove(key);
+        }
+        (Value::Object(map), Some(value)) => {
+            map.insert(key.to_string(), value);
+        }
+        (Value::Array(list), Some(value)) => list[key.parse::<usize>().unwrap()] = value,
+        (other, _) => panic!("cannot edit {other}"),
+    }
+}
