@@ -2,8 +2,11 @@
 // `receiptEndpoint`). The runtime queues each consent event in localStorage
 // `assent.outbox` in the same step that stores the record; this module POSTs them as
 // JSON, oldest first, and removes each once the endpoint acknowledges it (any 2xx).
-// A failure keeps it queued and retries with back-off (1 s doubling to 5 min), and
-// on every later page load, so no event is lost across reloads; the body carries
+// A refusal (a 4xx other than 408 and 429: this endpoint will never take that event)
+// drops it with a console error naming the event and the server's answer, and the
+// next one goes on. Any other failure (5xx, 408, 429, the network) keeps it queued and
+// retries with back-off (1 s doubling to 5 min), and on every later page load, so no
+// event is lost across reloads; the body carries
 // `eventId` so the endpoint can drop a repeat whose acknowledgement was lost. One
 // sender at a time, across tabs (Web Locks where the browser has them).
 
@@ -22,7 +25,7 @@ function queued() {
   }
 }
 
-function acknowledge(id) {
+function dequeue(id) {
   try {
     localStorage.setItem(KEY, JSON.stringify(queued().filter((i) => i.id !== id)));
   } catch {
@@ -30,6 +33,10 @@ function acknowledge(id) {
   }
 }
 
+/** Whether an HTTP status means the endpoint will never take this event. */
+const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/** POSTs one event: `sent`, `refused` (with the server's words logged) or `retry`. */
 async function post(item) {
   try {
     const response = await fetch(endpoint, {
@@ -39,22 +46,26 @@ async function post(item) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ eventId: item.id, ...item.event }),
     });
-    return response.ok;
+    if (response.ok) return 'sent';
+    if (!refused(response.status)) return 'retry';
+    const answer = (await response.text().catch(() => '')).slice(0, 500);
+    console.error(`assent: ${endpoint} refused consent event ${item.id} (HTTP ${response.status}${answer ? `: ${answer}` : ''}); it is dropped, the next one goes on`);
+    return 'refused';
   } catch {
-    return false;
+    return 'retry';
   }
 }
 
 async function drain() {
   for (const item of queued()) {
-    if (!(await post(item))) {
+    if ((await post(item)) === 'retry') {
       clearTimeout(timer);
       timer = setTimeout(flush, delay);
       delay = Math.min(delay * 2, 300000);
       return;
     }
     delay = 1000;
-    acknowledge(item.id);
+    dequeue(item.id);
   }
 }
 

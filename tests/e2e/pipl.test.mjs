@@ -350,6 +350,64 @@ describe('receipt endpoint', () => {
   });
 });
 
+describe('receipt endpoint that refuses an event', () => {
+  const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
+  let browser;
+  let server;
+  const posts = []; // { eventId, status, choice }
+  // The first event is refused for good (400, with the server's reason); the second
+  // is answered 429 and then 408 (both retried), then taken.
+  const answers = [
+    [400, '{"error":"missing field consentId","at":"$.consentId"}'],
+    [429, ''], [408, ''],
+  ];
+  before(async () => {
+    browser = await launch();
+    const page = hostPage('').replace('/fixtures/small-config.json', '/receipt-config.json');
+    server = await serve({
+      pages: { '/': page },
+      handler: async (req, res, url) => {
+        if (url.pathname === '/receipt-config.json') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ...small, receiptEndpoint: `http://${req.headers.host}/receipts` }));
+          return true;
+        }
+        if (url.pathname !== '/receipts' || req.method !== 'POST') return false;
+        let text = '';
+        for await (const chunk of req) text += chunk;
+        const body = JSON.parse(text);
+        const [status, answer] = answers[posts.length] || [200, ''];
+        posts.push({ eventId: body.eventId, status, choice: body.choice });
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(answer);
+        return true;
+      },
+    });
+  });
+  after(async () => {
+    await server.close();
+    await browser.close();
+  });
+
+  it('drops a refused event with a console error and goes on; 429 and 408 are retried', async () => {
+    const page = await open(browser.context, server.url + '/');
+    await settled(page);
+    await page.click('[data-assent-ui="banner"] [data-assent-action="accept-all"]');
+    await until(() => posts.length >= 1);
+    await page.evaluate(() => window.assent.set({ marketing: false }));
+    await until(() => posts.some((p) => p.status === 200));
+    await page.waitForFunction(() => localStorage.getItem('assent.outbox') === '[]');
+    await page.waitForTimeout(1500); // no late repeat of the refused one
+    assert.deepEqual(posts.map((p) => [p.choice, p.status]),
+      [['accept-all', 400], ['set', 429], ['set', 408], ['set', 200]], JSON.stringify(posts));
+    const refused = posts[0].eventId;
+    const errors = page.logs.filter((l) => l.startsWith('error: assent:'));
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.ok(errors[0].includes(refused) && errors[0].includes('HTTP 400') && errors[0].includes('missing field consentId'), errors[0]);
+    await page.close();
+  });
+});
+
 /** Polls `condition` (in this process) until it holds, for up to 15 s. */
 async function until(condition) {
   for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
