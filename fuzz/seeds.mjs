@@ -13,6 +13,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { patched } from '../tests/fixtures/patch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = process.argv[2];
@@ -37,23 +38,6 @@ function writeCorpus(name, seeds) {
     writeFileSync(join(dir, `seed-${String(n++).padStart(3, '0')}`), bytes);
   }
   return n;
-}
-
-// The edits of tests/config.rs `patched`: [JSON pointer, value], null removes; then
-// each pointer of `nulls` is set to null.
-function patched(base, patch, nulls = []) {
-  const doc = structuredClone(base);
-  const edits = [...patch, ...nulls.map((pointer) => [pointer, null, 'set'])];
-  for (const [pointer, value, set] of edits) {
-    const steps = pointer.split('/').slice(1);
-    const key = steps.pop();
-    let target = doc;
-    for (const step of steps) target = target[step];
-    if (Array.isArray(target)) target[Number(key)] = value;
-    else if (value === null && !set) delete target[key];
-    else target[key] = value;
-  }
-  return JSON.stringify(doc);
 }
 
 const defaultText = read('config/default.json');

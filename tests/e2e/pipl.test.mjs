@@ -291,34 +291,43 @@ describe('consent history', () => {
   });
 });
 
-describe('receipt endpoint', () => {
+/** A page on the small configuration with a `receiptEndpoint` at /receipts, whose
+ * answer to the n-th POST is `answer(n)`: `[status, body]`. Every POST is kept in
+ * `posts` as { eventId, status, body }. */
+async function receiptServer(answer) {
   const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
+  const posts = [];
+  const page = hostPage('').replace('/fixtures/small-config.json', '/receipt-config.json');
+  const server = await serve({
+    pages: { '/': page },
+    handler: async (req, res, url) => {
+      if (url.pathname === '/receipt-config.json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...small, receiptEndpoint: `http://${req.headers.host}/receipts` }));
+        return true;
+      }
+      if (url.pathname !== '/receipts' || req.method !== 'POST') return false;
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      const body = JSON.parse(text);
+      const [status, reply] = answer(posts.length);
+      posts.push({ eventId: body.eventId, status, body });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(reply);
+      return true;
+    },
+  });
+  return { server, posts };
+}
+
+describe('receipt endpoint', () => {
   let browser;
   let server;
-  const posts = []; // { eventId, status, body }
+  let posts;
   before(async () => {
     browser = await launch();
-    const page = hostPage('').replace('/fixtures/small-config.json', '/receipt-config.json');
-    server = await serve({
-      pages: { '/': page },
-      handler: async (req, res, url) => {
-        if (url.pathname === '/receipt-config.json') {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ...small, receiptEndpoint: `http://${req.headers.host}/receipts` }));
-          return true;
-        }
-        if (url.pathname !== '/receipts' || req.method !== 'POST') return false;
-        let text = '';
-        for await (const chunk of req) text += chunk;
-        const body = JSON.parse(text);
-        // The endpoint is down for the first two requests.
-        const status = posts.length < 2 ? 503 : 200;
-        posts.push({ eventId: body.eventId, status, body });
-        res.writeHead(status);
-        res.end();
-        return true;
-      },
-    });
+    // The endpoint is down for the first two requests.
+    ({ server, posts } = await receiptServer((n) => [n < 2 ? 503 : 200, '']));
   });
   after(async () => {
     await server.close();
@@ -351,38 +360,15 @@ describe('receipt endpoint', () => {
 });
 
 describe('receipt endpoint that refuses an event', () => {
-  const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
   let browser;
   let server;
-  const posts = []; // { eventId, status, choice }
-  // The first event is refused for good (400, with the server's reason); the second
-  // is answered 429 and then 408 (both retried), then taken.
-  const answers = [
-    [400, '{"error":"missing field consentId","at":"$.consentId"}'],
-    [429, ''], [408, ''],
-  ];
+  let posts;
   before(async () => {
     browser = await launch();
-    const page = hostPage('').replace('/fixtures/small-config.json', '/receipt-config.json');
-    server = await serve({
-      pages: { '/': page },
-      handler: async (req, res, url) => {
-        if (url.pathname === '/receipt-config.json') {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ...small, receiptEndpoint: `http://${req.headers.host}/receipts` }));
-          return true;
-        }
-        if (url.pathname !== '/receipts' || req.method !== 'POST') return false;
-        let text = '';
-        for await (const chunk of req) text += chunk;
-        const body = JSON.parse(text);
-        const [status, answer] = answers[posts.length] || [200, ''];
-        posts.push({ eventId: body.eventId, status, choice: body.choice });
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(answer);
-        return true;
-      },
-    });
+    // The first event is refused for good (400, with the server's reason); the second
+    // is answered 429 and then 408 (both retried), then taken.
+    const answers = [[400, '{"error":"missing field consentId","at":"$.consentId"}'], [429, ''], [408, '']];
+    ({ server, posts } = await receiptServer((n) => answers[n] || [200, '']));
   });
   after(async () => {
     await server.close();
@@ -398,7 +384,7 @@ describe('receipt endpoint that refuses an event', () => {
     await until(() => posts.some((p) => p.status === 200));
     await page.waitForFunction(() => localStorage.getItem('assent.outbox') === '[]');
     await page.waitForTimeout(1500); // no late repeat of the refused one
-    assert.deepEqual(posts.map((p) => [p.choice, p.status]),
+    assert.deepEqual(posts.map((p) => [p.body.choice, p.status]),
       [['accept-all', 400], ['set', 429], ['set', 408], ['set', 200]], JSON.stringify(posts));
     const refused = posts[0].eventId;
     const errors = page.logs.filter((l) => l.startsWith('error: assent:'));

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { patched } from '../fixtures/patch.mjs';
 
 const read = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const schema = JSON.parse(read('docs/config.schema.json'));
@@ -25,23 +26,6 @@ const validate = ajv.compile(schema);
 
 function errorsOf(value) {
   return validate(value) ? [] : validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}`);
-}
-
-// The edits of tests/config.rs `patched`: [JSON pointer, value], null removes; then
-// each pointer of `nulls` is set to null.
-function patched(base, patch, nulls = []) {
-  const doc = structuredClone(base);
-  const edits = [...patch, ...nulls.map((pointer) => [pointer, null, 'set'])];
-  for (const [pointer, value, set] of edits) {
-    const steps = pointer.split('/').slice(1);
-    const key = steps.pop();
-    let target = doc;
-    for (const step of steps) target = target[step];
-    if (Array.isArray(target)) target[Number(key)] = value;
-    else if (value === null && !set) delete target[key];
-    else target[key] = value;
-  }
-  return JSON.stringify(doc);
 }
 
 function textOf(c) {
