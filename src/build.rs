@@ -37,6 +37,10 @@ pub const STUB_FILE: &str = "assent-stub.js";
 /// The source configuration in the assets folder: never part of a build.
 pub const SOURCE_CONFIG_FILE: &str = "config.json";
 
+/// The size report `scripts/build.sh` writes beside the assets: a measurement, never
+/// served.
+pub const SIZES_FILE: &str = "sizes.json";
+
 /// One complete build, in memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Build {
@@ -315,12 +319,12 @@ pub fn banner_file(lang: Lang) -> String {
 
 /// Whether a file name is one a build writes (so an assets folder that holds an
 /// earlier build's output does not carry it into the next), or the source
-/// configuration, which a build never serves.
+/// configuration or the size report, which a build never serves.
 pub fn is_build_output(name: &str) -> bool {
     let compiled = ["config.", "disclosures.", "texts.", "banner."]
         .iter()
         .any(|prefix| name.starts_with(prefix) && name.ends_with(".json"));
-    compiled || name == SNIPPET_FILE || name == SOURCE_CONFIG_FILE
+    compiled || [SNIPPET_FILE, SOURCE_CONFIG_FILE, SIZES_FILE].contains(&name)
 }
 
 /// Whether a folder name is a build id (an earlier build's versioned folder).
@@ -452,6 +456,7 @@ mod tests {
             ("config.0000000000000000.json", "{}"),
             ("banner.en.json", "{}"),
             ("snippet.html", "<script>"),
+            ("sizes.json", "{}"),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
@@ -461,6 +466,7 @@ mod tests {
         assert!(!build.files.contains_key("config.json"));
         assert!(!build.files.contains_key("config.0000000000000000.json"));
         assert!(!build.files.contains_key("snippet.html"));
+        assert!(!build.files.contains_key("sizes.json"));
         assert_ne!(
             build.files["banner.en.json"], b"{}",
             "the build's own banner"
