@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds dist/: the static files a site hosts. Stable names, no inline code:
 #   assent-stub.js        the stub as an external file (the snippet inlines the same code)
-#   assent.js             the loader, bundled into one ES module (esbuild, then terser);
-#                         imports the files below at run time
+#   assent.js             the loader: www/loader/*.js bundled into one ES module (esbuild,
+#                         then terser); imports the files below at run time
 #   assent_runtime.js/_bg.wasm  the small runtime module (record, queries, gating)
 #   assent_ui.js/_bg.wasm       the Yew interface, fetched only when something is shown
 #   assent_default.js/_bg.wasm  the compiled-in seed configuration, fetched only when
@@ -28,13 +28,14 @@ for module in assent_runtime assent_ui assent_default; do
     "target/bindgen/${module}_bg.wasm" -o "dist/${module}_bg.wasm"
   node_modules/.bin/terser "target/bindgen/$module.js" --module --compress --mangle -o "dist/$module.js"
 done
-# The loader, bundled by esbuild into one ES module at the floor's targets (it lowers
-# nothing for them: the source uses ES2021 at most, and the floor lint reads the
-# result). The files it imports at run time stay separate (external), imported from
-# beside dist/assent.js through import.meta.url as before. esbuild bundles, terser
-# minifies the bundle: esbuild's own --minify comes out about 120 bytes larger gzip,
-# which the loader's budget in tests/e2e/sizes.test.mjs has no room for.
-node_modules/.bin/esbuild www/assent.js --bundle --format=esm --target=chrome91,firefox90,safari15 \
+# The loader: its ES modules (www/loader/, entry boot.js) bundled by esbuild into one ES
+# module at the floor's targets (it lowers nothing for them: the sources use ES2021 at
+# most, and the floor lint reads the result). The files it imports at run time stay
+# separate (external), imported from beside dist/assent.js through import.meta.url as
+# before. esbuild bundles, terser minifies the bundle: esbuild's own --minify comes out
+# about 140 bytes larger gzip on the same bundle, which the loader's budget in
+# tests/e2e/sizes.test.mjs has no room for.
+node_modules/.bin/esbuild www/loader/boot.js --bundle --format=esm --target=chrome91,firefox90,safari15 \
   --external:./assent_ui.js --external:./assent-bridge.js --external:./assent-outbox.js \
   --external:./assent-explain.js --external:./assent_runtime.js --external:./assent_default.js \
   --log-level=warning --outfile=target/loader/assent.js
