@@ -52,6 +52,20 @@ export default [
     rules: { 'es-x/no-arraybuffer-prototype-transfer': 'off' },
   },
   {
+    // The loader's modules (bundled into dist/assent.js) share one state object that
+    // boot() creates and passes along: no module keeps mutable state of its own, so a
+    // top-level `let` or `var` is refused. Top-level `const` of immutable values is fine.
+    files: ['www/loader/**/*.js'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]',
+        message: 'no module-level mutable state in the loader: keep it on the session object boot() creates',
+      }],
+      // An import left behind when a function moves between modules.
+      'no-unused-vars': 'error',
+    },
+  },
+  {
     // The stub is a classic script (inlined by the snippet).
     files: ['www/stub.js', 'dist/assent-stub.js'],
     languageOptions: { sourceType: 'script' },

@@ -2,8 +2,8 @@
 # Installs what building and testing Assent needs on a fresh Debian machine, skipping
 # whatever is already there: the wasm32 target, the wasm-bindgen CLI pinned to the
 # library version in Cargo.toml, Debian's Chromium and ChromeDriver, brotli, and the
-# pinned npm packages (playwright-core, binaryen's wasm-opt, terser, axe-core, and the
-# benchmark's peers).
+# pinned npm packages (playwright-core, binaryen's wasm-opt, terser, esbuild, axe-core,
+# and the benchmark's peers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,0 +1,111 @@
+// Assent loader: the first layer. The banner, rendered here from the runtime's texts
+// (`bannerText`) so that a first visit shows it without the interface module: a bar at
+// the bottom of the page (not a wall: the page stays usable) with reject all, accept
+// all and customise, all the same size, the re-consent list when that is why it shows,
+// and the language switch; its clicks; the scroll padding and focus guard that keep
+// the focused element clear of it; and the reopen control once a decision exists.
+// Configuration text is set as text only. The banner's buttons record through
+// `decide`; nothing here records or grants by itself.
+
+import { decide } from './decisions.js';
+import { show } from './dialog.js';
+import { ensureCss, h } from './dom.js';
+
+export function renderBanner(session) {
+  const t = (session.bannerText = session.runtime.bannerText());
+  const button = (action, label, extra = '') =>
+    h('button', { type: 'button', class: `assent-button${extra}`, 'data-assent-action': action }, label);
+  const next = h('section', {
+    class: 'assent-banner', 'data-assent-ui': 'banner', role: 'region',
+    'aria-labelledby': 'assent-banner-title', lang: t.language,
+  },
+  h('div', { class: 'assent-banner__text' },
+    h('h2', { id: 'assent-banner-title', class: 'assent-banner__title' }, t.title),
+    h('p', { class: 'assent-banner__body' }, `${t.body} `,
+      h('a', { href: t.policyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.policyTitle)),
+    // Only what changed since the recorded choice, when that is why it shows.
+    t.changes && h('ul', { class: 'assent-changes' }, ...t.changes.map((c) => h('li', { 'data-assent-change': c.id },
+      h('strong', {}, c.name), h('span', { class: 'assent-badge' }, c.status),
+      ...[c.detail, c.newData, c.note].map((line) => line && h('p', {}, line))))),
+    t.separateNote && h('p', { class: 'assent-note', 'data-assent-separate-note': '' }, t.separateNote),
+    t.gpcNote && h('p', { class: 'assent-note', 'data-assent-gpc': '' }, t.gpcNote)),
+  h('div', { class: 'assent-banner__actions' },
+    button('reject-all', t.rejectAll),
+    button('accept-all', t.acceptAll),
+    button('customise', t.customise, ' assent-button--secondary')),
+  h('button', { type: 'button', class: 'assent-language', 'data-assent-action': 'language', lang: t.switchTo }, t.languageSwitch));
+  next.addEventListener('click', (event) => onBannerClick(session, event));
+  if (session.banner?.isConnected) session.banner.replaceWith(next);
+  else document.body.appendChild(next);
+  session.banner = next;
+  keepFocusVisible(session, next);
+}
+
+export function removeBanner(session) {
+  session.banner?.remove();
+  session.banner = null;
+}
+
+function onBannerClick(session, event) {
+  const action = event.target instanceof Element && event.target.closest('[data-assent-action]');
+  if (!action) return;
+  const name = action.dataset.assentAction;
+  if (name === 'accept-all' || name === 'reject-all') {
+    const set = session.bannerText[name];
+    decide(session, set ? 'set' : name, set, 'banner');
+  } else if (name === 'customise') {
+    session.opener = action;
+    show(session, 'preferences');
+  } else if (name === 'language') {
+    const focused = document.activeElement === action;
+    const { runtime } = session;
+    session.snapshot = runtime.setLanguage(runtime.bannerText().switchTo);
+    renderBanner(session);
+    showReopenControl(session);
+    if (focused) session.banner.querySelector('[data-assent-action="language"]').focus();
+  }
+}
+
+// The banner covers the bottom of the viewport: scroll padding keeps the element that
+// has focus above it (WCAG 2.4.11). Set through the CSSOM, allowed under a strict CSP.
+function keepFocusVisible(session, banner) {
+  session.bannerSize?.disconnect();
+  const bannerSize = (session.bannerSize = new ResizeObserver(() => {
+    const height = banner.isConnected ? banner.getBoundingClientRect().height : 0;
+    document.documentElement.style.setProperty('--assent-banner-height', `${Math.ceil(height)}px`);
+    if (!banner.isConnected) bannerSize.disconnect();
+  }));
+  bannerSize.observe(banner);
+  if (!session.focusGuard) {
+    // Browsers skip scrolling for an element that is partly in view, even behind the
+    // banner: scroll it clear (block 'nearest' honours the scroll padding).
+    session.focusGuard = (event) => {
+      // The banner this guard was made for: the first one rendered. (A banner rendered
+      // again, after a language switch, is a new element; the guard then measures the
+      // detached first one. Kept as it was before the split, to be fixed on its own.)
+      const shown = banner;
+      const target = event.target;
+      if (!shown || !(target instanceof Element) || shown.contains(target)) return;
+      if (target.getBoundingClientRect().bottom > shown.getBoundingClientRect().top) {
+        target.scrollIntoView({ block: 'nearest' });
+      }
+    };
+    document.addEventListener('focusin', session.focusGuard);
+  }
+}
+
+/** The small button that reopens the preferences once a decision exists. */
+export function showReopenControl(session) {
+  let { reopen } = session;
+  if (!reopen) {
+    ensureCss(session);
+    reopen = session.reopen = document.createElement('button');
+    reopen.type = 'button';
+    reopen.className = 'assent-reopen';
+    reopen.dataset.assentAction = 'preferences';
+    reopen.addEventListener('click', () => show(session, 'preferences'));
+    document.body.appendChild(reopen);
+  }
+  reopen.textContent = session.snapshot.reopenLabel;
+  reopen.lang = session.snapshot.language;
+}
