@@ -1,0 +1,145 @@
+//! `assent-server`: Assent's consent-log server. It receives the consent events the
+//! page's outbox POSTs to `receiptEndpoint`, stores each once and durably (SQLite),
+//! and answers every event of one consent id to a holder of the read token. This file
+//! wires the pieces and owns the process: settings, logs, the listener, signals and
+//! the shutdown order. It must not hold request logic (`http`), validation
+//! (`receive`) or SQL (`store`).
+
+mod config;
+mod http;
+mod rate_limit;
+mod receive;
+mod store;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use config::Settings;
+use store::Store;
+
+/// Why the server stopped with an error.
+#[derive(Debug)]
+enum ServerError {
+    /// A setting is wrong (see `config`).
+    Config(config::ConfigError),
+    /// The database could not be opened or migrated.
+    Store(store::StoreError),
+    /// The listen address could not be bound.
+    Bind(std::io::Error),
+    /// The HTTP server failed while running.
+    Serve(std::io::Error),
+}
+
+impl std::fmt::Display for ServerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerError::Config(error) => write!(f, "{error}"),
+            ServerError::Store(error) => write!(f, "{error}"),
+            ServerError::Bind(error) => write!(f, "cannot listen: {error}"),
+            ServerError::Serve(error) => write!(f, "the HTTP server failed: {error}"),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // JSON lines on stderr. No handler logs a body, a consent id or an address, and
+    // nothing here records request metadata (no access log).
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .with_current_span(false)
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = %error, "assent-server stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), ServerError> {
+    let settings = Settings::from_env().map_err(ServerError::Config)?;
+    let (store, writer, durability) = Store::open(&settings.database_url, settings.commit_wait)
+        .await
+        .map_err(ServerError::Store)?;
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(ServerError::Bind)?;
+    let listen = listener.local_addr().map_err(ServerError::Bind)?;
+    if settings.read_token.is_none() {
+        tracing::warn!("ASSENT_READ_TOKEN is not set: reads are off (GET /consents/... answers 404)");
+    }
+    tracing::info!(
+        listen = %listen,
+        database = %database_file(&settings.database_url),
+        journal_mode = %durability.journal_mode,
+        synchronous = durability.synchronous,
+        allowed_origins = settings.allowed_origins.len(),
+        reads = settings.read_token.is_some(),
+        rate_limit_per_second = settings.rate_limit,
+        "assent-server listening"
+    );
+    let app = http::App {
+        store,
+        read_token: settings.read_token.as_deref().map(Arc::from),
+        limiter: Arc::new(rate_limit::RateLimiter::new(settings.rate_limit)),
+    };
+    let router = http::router(app, &settings);
+    // Graceful: on a signal, stop accepting, let every request in flight finish (each
+    // waits for its batch's commit), then let the writer commit what is left.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(ServerError::Serve)?;
+    writer.finish().await;
+    tracing::info!("assent-server stopped");
+    Ok(())
+}
+
+/// The database as logged: the URL without its query string (options) or any
+/// user information, so no secret reaches the log.
+fn database_file(url: &str) -> String {
+    let without_query = url.split('?').next().unwrap_or(url);
+    match without_query.rsplit_once('@') {
+        Some((scheme_and_user, host)) => {
+            let scheme = scheme_and_user.split("://").next().unwrap_or("");
+            format!("{scheme}://{host}")
+        }
+        None => without_query.to_string(),
+    }
+}
+
+/// Resolves at SIGTERM or Ctrl-C (SIGINT).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!(signal = "SIGINT", "shutting down"),
+        () = terminate => tracing::info!(signal = "SIGTERM", "shutting down"),
+    }
+}
