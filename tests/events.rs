@@ -26,11 +26,35 @@ fn decisions() -> Vec<(u8, u64, Choice, Method, bool)> {
         )
     };
     vec![
-        (1, 1_764_000_000_000, Choice::AcceptAll, Method::Banner, false),
-        (1, 1_764_000_060_000, set(&[("analytics", false)]), Method::Preferences, false),
-        (2, 1_764_000_100_000, Choice::RejectAll, Method::Banner, true),
+        (
+            1,
+            1_764_000_000_000,
+            Choice::AcceptAll,
+            Method::Banner,
+            false,
+        ),
+        (
+            1,
+            1_764_000_060_000,
+            set(&[("analytics", false)]),
+            Method::Preferences,
+            false,
+        ),
+        (
+            2,
+            1_764_000_100_000,
+            Choice::RejectAll,
+            Method::Banner,
+            true,
+        ),
         (1, 1_764_000_120_000, Choice::RejectAll, Method::Api, false),
-        (2, 1_764_000_200_000, set(&[("marketing", true)]), Method::Api, true),
+        (
+            2,
+            1_764_000_200_000,
+            set(&[("marketing", true)]),
+            Method::Api,
+            true,
+        ),
     ]
 }
 
@@ -74,7 +98,10 @@ fn the_fixture_is_what_the_core_makes() {
         std::fs::write(path, serde_json::to_string_pretty(&made).unwrap() + "\n").unwrap();
     }
     let fixture: Vec<Value> = serde_json::from_str(&common::fixture("events.json")).unwrap();
-    assert_eq!(fixture, made, "rerun with ASSENT_BLESS=1 after a deliberate change");
+    assert_eq!(
+        fixture, made,
+        "rerun with ASSENT_BLESS=1 after a deliberate change"
+    );
     let consent_ids: std::collections::BTreeSet<&str> = fixture
         .iter()
         .map(|body| body["consentId"].as_str().unwrap())
