@@ -55,7 +55,10 @@ impl std::fmt::Display for ConfigError {
                 write!(f, "{name} is not a whole number in range: {value:?}")
             }
             ConfigError::EmptyReadToken => {
-                write!(f, "ASSENT_READ_TOKEN is set but blank; unset it to turn reads off")
+                write!(
+                    f,
+                    "ASSENT_READ_TOKEN is set but blank; unset it to turn reads off"
+                )
             }
             ConfigError::Origin(value) => write!(
                 f,

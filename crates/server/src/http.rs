@@ -164,7 +164,11 @@ async fn receive_event(
                 .into_response()
         }
         Err(error) => {
-            tracing::info!(status = error.status().as_u16(), reason = error.reason(), "event refused");
+            tracing::info!(
+                status = error.status().as_u16(),
+                reason = error.reason(),
+                "event refused"
+            );
             error.into_response()
         }
     }

@@ -71,7 +71,9 @@ async fn run() -> Result<(), ServerError> {
         .map_err(ServerError::Bind)?;
     let listen = listener.local_addr().map_err(ServerError::Bind)?;
     if settings.read_token.is_none() {
-        tracing::warn!("ASSENT_READ_TOKEN is not set: reads are off (GET /consents/... answers 404)");
+        tracing::warn!(
+            "ASSENT_READ_TOKEN is not set: reads are off (GET /consents/... answers 404)"
+        );
     }
     tracing::info!(
         listen = %listen,

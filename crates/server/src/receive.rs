@@ -75,12 +75,14 @@ impl Refusal {
 
 /// Checks one body; on success the event, its id and the body as sent.
 pub fn parse(body: &[u8]) -> Result<ReceivedEvent, Refusal> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| Refusal::NotJson("it is not UTF-8".to_string()))?;
+    let text =
+        std::str::from_utf8(body).map_err(|_| Refusal::NotJson("it is not UTF-8".to_string()))?;
     let value: Value = serde_json::from_str(text).map_err(|error| {
         // serde_json stops at 128 levels by itself, before any stack is at risk.
         if error.to_string().contains("recursion limit") {
-            Refusal::TooDeep { at: "$".to_string() }
+            Refusal::TooDeep {
+                at: "$".to_string(),
+            }
         } else {
             Refusal::NotJson(error.to_string())
         }
@@ -97,11 +99,17 @@ pub fn parse(body: &[u8]) -> Result<ReceivedEvent, Refusal> {
             let base = json_path(&error.path().to_string());
             let what = error.inner().to_string();
             // serde names a missing field in its message, at the object that lacks it.
-            let at = match missing_field(&what) {
-                Some(field) => format!("{base}.{field}"),
-                None => base,
-            };
-            Refusal::Field { at, what }
+            // Otherwise the message is serde's alone ("invalid type: ..."): say where.
+            match missing_field(&what) {
+                Some(field) => Refusal::Field {
+                    at: format!("{base}.{field}"),
+                    what,
+                },
+                None => Refusal::Field {
+                    what: format!("{base}: {what}"),
+                    at: base,
+                },
+            }
         })?;
     if event.consent_id.is_empty() {
         return Err(Refusal::Field {
@@ -205,7 +213,9 @@ mod tests {
 
     #[test]
     fn a_valid_event_keeps_its_body_as_sent() {
-        let text = event().to_string().replace("\"en\"", "\"en\", \"newField\": [1]");
+        let text = event()
+            .to_string()
+            .replace("\"en\"", "\"en\", \"newField\": [1]");
         let received = parse(text.as_bytes()).unwrap();
         assert_eq!(received.event_id, "e1");
         assert_eq!(received.event.consent_id, "c1");
@@ -237,9 +247,15 @@ mod tests {
         assert!(matches!(parse(&[0xff, 0xfe]), Err(Refusal::NotJson(_))));
         assert_eq!(parse(b"[1]").unwrap_err(), Refusal::NotAnObject);
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        assert!(matches!(parse(deep.as_bytes()), Err(Refusal::TooDeep { .. })));
+        assert!(matches!(
+            parse(deep.as_bytes()),
+            Err(Refusal::TooDeep { .. })
+        ));
         let deeper = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
-        assert!(matches!(parse(deeper.as_bytes()), Err(Refusal::TooDeep { .. })));
+        assert!(matches!(
+            parse(deeper.as_bytes()),
+            Err(Refusal::TooDeep { .. })
+        ));
         let mut body = event();
         let mut nested = json!(1);
         for _ in 0..MAX_DEPTH {
@@ -248,7 +264,9 @@ mod tests {
         body["extra"] = nested;
         assert_eq!(
             refusal(&body),
-            Refusal::TooDeep { at: format!("$.extra{}", "[0]".repeat(MAX_DEPTH - 1)) }
+            Refusal::TooDeep {
+                at: format!("$.extra{}", "[0]".repeat(MAX_DEPTH - 1))
+            }
         );
     }
 }

@@ -148,7 +148,12 @@ impl Store {
             .map_err(StoreError::Open)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(write_batches(writer_connection, queue, stopped, commit_wait));
+        let task = tokio::spawn(write_batches(
+            writer_connection,
+            queue,
+            stopped,
+            commit_wait,
+        ));
         Ok((Store { jobs, readers }, Writer { stop, task }, durability))
     }
 
@@ -193,10 +198,11 @@ impl Store {
                     at: row.try_get("client_at").map_err(StoreError::Read)?,
                     // Stored bodies were JSON when they came in; a row edited by hand
                     // into something else is answered as a JSON string instead.
-                    event: RawValue::from_string(body.clone()).or_else(|_| {
-                        RawValue::from_string(serde_json::Value::String(body).to_string())
-                    })
-                    .map_err(|error| StoreError::Read(sqlx::Error::Decode(Box::new(error))))?,
+                    event: RawValue::from_string(body.clone())
+                        .or_else(|_| {
+                            RawValue::from_string(serde_json::Value::String(body).to_string())
+                        })
+                        .map_err(|error| StoreError::Read(sqlx::Error::Decode(Box::new(error))))?,
                 })
             })
             .collect()
