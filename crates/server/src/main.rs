@@ -11,12 +11,16 @@ mod rate_limit;
 mod receive;
 mod store;
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use config::Settings;
 use store::Store;
+
+/// How long a shutdown waits for open connections before it stops anyway.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Why the server stopped with an error.
 #[derive(Debug)]
@@ -27,6 +31,8 @@ enum ServerError {
     Store(store::StoreError),
     /// The listen address could not be bound.
     Bind(std::io::Error),
+    /// The signal handlers could not be installed.
+    Signals(std::io::Error),
     /// The HTTP server failed while running.
     Serve(std::io::Error),
 }
@@ -37,6 +43,7 @@ impl std::fmt::Display for ServerError {
             ServerError::Config(error) => write!(f, "{error}"),
             ServerError::Store(error) => write!(f, "{error}"),
             ServerError::Bind(error) => write!(f, "cannot listen: {error}"),
+            ServerError::Signals(error) => write!(f, "cannot listen for signals: {error}"),
             ServerError::Serve(error) => write!(f, "the HTTP server failed: {error}"),
         }
     }
@@ -70,6 +77,7 @@ async fn run() -> Result<(), ServerError> {
         .await
         .map_err(ServerError::Bind)?;
     let listen = listener.local_addr().map_err(ServerError::Bind)?;
+    let signals = Signals::listen().map_err(ServerError::Signals)?;
     if settings.read_token.is_none() {
         tracing::warn!(
             "ASSENT_READ_TOKEN is not set: reads are off (GET /consents/... answers 404)"
@@ -92,14 +100,31 @@ async fn run() -> Result<(), ServerError> {
     };
     let router = http::router(app, &settings);
     // Graceful: on a signal, stop accepting, let every request in flight finish (each
-    // waits for its batch's commit), then let the writer commit what is left.
-    axum::serve(
+    // waits for its batch's commit), then let the writer commit what is left. A
+    // connection still open after SHUTDOWN_GRACE (a client that never finishes its
+    // request) no longer holds the exit.
+    let (signalled, signal_seen) = tokio::sync::watch::channel(false);
+    let serve = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(ServerError::Serve)?;
+    .with_graceful_shutdown(async move {
+        signals.received().await;
+        let _ = signalled.send(true);
+    })
+    .into_future();
+    let grace = async move {
+        let mut signal_seen = signal_seen;
+        let _ = signal_seen.wait_for(|seen| *seen).await.map(|_| ());
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = serve => served.map_err(ServerError::Serve)?,
+        () = grace => tracing::warn!(
+            grace_seconds = SHUTDOWN_GRACE.as_secs(),
+            "connections still open after the grace period; stopping anyway"
+        ),
+    }
     writer.finish().await;
     tracing::info!("assent-server stopped");
     Ok(())
@@ -118,30 +143,43 @@ fn database_file(url: &str) -> String {
     }
 }
 
-/// Resolves at SIGTERM or Ctrl-C (SIGINT).
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// SIGTERM and Ctrl-C (SIGINT), listened for from before the server says it listens:
+/// a signal that comes at once still shuts down gracefully instead of killing.
+struct Signals {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> Result<Signals, std::io::Error> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    /// Resolves at the first of them.
+    async fn received(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.terminate.recv() => tracing::info!(signal = "SIGTERM", "shutting down"),
+            _ = self.interrupt.recv() => tracing::info!(signal = "SIGINT", "shutting down"),
+        }
+        #[cfg(not(unix))]
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => tracing::info!(signal = "Ctrl-C", "shutting down"),
             Err(error) => {
-                tracing::error!(error = %error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
+                tracing::error!(error = %error, "cannot listen for Ctrl-C");
+                std::future::pending::<()>().await
             }
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!(signal = "SIGINT", "shutting down"),
-        () = terminate => tracing::info!(signal = "SIGTERM", "shutting down"),
     }
 }
