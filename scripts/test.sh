@@ -25,6 +25,9 @@ bash scripts/setup.sh
 section "native tests (core: configuration, record, decisions)"
 cargo test --quiet -p assent
 
+section "consent-log server (SQLite)"
+cargo test --quiet -p assent-server
+
 section "fuzzing, short run (docs/fuzzing.md)"
 bash scripts/fuzz.sh 20
 

@@ -1,0 +1,272 @@
+//! The HTTP surface: `POST /events` (what the page's outbox sends), `GET
+//! /consents/{consentId}/events` (bearer token), `GET /healthz`, and CORS for the
+//! configured origins only. Every refusal is one [`ApiError`] answered as JSON
+//! `{error, at}`. Handlers check, then hand the event to the [`Store`]; they never
+//! write the database themselves, and never log a body, a consent id or an address.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::config::Settings;
+use crate::rate_limit::RateLimiter;
+use crate::receive::{self, Refusal, MAX_BODY_BYTES};
+use crate::store::{Appended, Store, StoredEvent};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub read_token: Option<Arc<str>>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+/// Why a request is refused: one variant per answer, each a status and a JSON body.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Too many requests from this address (429; the page retries later).
+    RateLimited,
+    /// The content type is not `application/json` (415).
+    ContentType(String),
+    /// The body is larger than [`MAX_BODY_BYTES`] (413).
+    TooLarge,
+    /// The body could not be read (400).
+    Body(String),
+    /// The body is not an event the core can read (400 or 422, with its path).
+    Refused(Refusal),
+    /// The log could not store or read (503; the page retries).
+    Unavailable,
+    /// The read token is missing or wrong (401).
+    Unauthorized,
+    /// Reads are off (no `ASSENT_READ_TOKEN`), or no such route (404).
+    NotFound,
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::ContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Body(_) => StatusCode::BAD_REQUEST,
+            ApiError::Refused(Refusal::NotJson(_) | Refusal::TooDeep { .. }) => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+        }
+    }
+
+    /// The short name logged for a refusal: never anything from the request itself.
+    fn reason(&self) -> &'static str {
+        match self {
+            ApiError::RateLimited => "rate-limited",
+            ApiError::ContentType(_) => "content-type",
+            ApiError::TooLarge => "too-large",
+            ApiError::Body(_) => "body",
+            ApiError::Refused(refusal) => refusal.reason(),
+            ApiError::Unavailable => "unavailable",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::NotFound => "not-found",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (error, at) = match &self {
+            ApiError::RateLimited => ("too many requests; retry later".to_string(), None),
+            ApiError::ContentType(sent) => (
+                format!("the content type must be application/json, not {sent:?}"),
+                None,
+            ),
+            ApiError::TooLarge => (
+                format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                Some("$".to_string()),
+            ),
+            ApiError::Body(reason) => (format!("the body could not be read: {reason}"), None),
+            ApiError::Refused(refusal) => (refusal.message(), Some(refusal.at())),
+            ApiError::Unavailable => ("the log is unavailable; retry later".to_string(), None),
+            ApiError::Unauthorized => ("a valid bearer token is required".to_string(), None),
+            ApiError::NotFound => ("not found".to_string(), None),
+        };
+        let mut response = (status, Json(json!({ "error": error, "at": at }))).into_response();
+        if let ApiError::RateLimited | ApiError::Unavailable = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// The whole router, CORS included.
+pub fn router(app: App, settings: &Settings) -> Router {
+    let router = Router::new()
+        .route("/events", post(receive_event))
+        .route("/consents/{consent_id}/events", get(read_events))
+        .route("/healthz", get(health))
+        .fallback(|| async { ApiError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(app);
+    match cors(&settings.allowed_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// CORS for the configured origins only; none configured: no CORS headers at all,
+/// so a browser lets only same-origin pages post.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::POST])
+            .allow_headers([header::CONTENT_TYPE])
+            .max_age(Duration::from_secs(24 * 60 * 60)),
+    )
+}
+
+/// `POST /events`: checks, then answers only once the event is committed: 201 when
+/// stored, 200 when its `eventId` was already in the log.
+async fn receive_event(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    match receive(&app, peer, request).await {
+        Ok((status, event_id)) => {
+            let duplicate = status == StatusCode::OK;
+            tracing::debug!(duplicate, "event acknowledged");
+            (
+                status,
+                Json(json!({ "eventId": event_id, "stored": !duplicate, "duplicate": duplicate })),
+            )
+                .into_response()
+        }
+        Err(error) => {
+            tracing::info!(
+                status = error.status().as_u16(),
+                reason = error.reason(),
+                "event refused"
+            );
+            error.into_response()
+        }
+    }
+}
+
+async fn receive(
+    app: &App,
+    peer: SocketAddr,
+    request: Request,
+) -> Result<(StatusCode, String), ApiError> {
+    if !app.limiter.allow(peer.ip()) {
+        return Err(ApiError::RateLimited);
+    }
+    content_type_is_json(request.headers())?;
+    let body = Bytes::from_request(request, &())
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+            _ => ApiError::Body(rejection.body_text()),
+        })?;
+    let received = receive::parse(&body).map_err(ApiError::Refused)?;
+    let event_id = received.event_id.clone();
+    match app.store.append(received).await {
+        Ok(Appended::Stored { .. }) => Ok((StatusCode::CREATED, event_id)),
+        Ok(Appended::Duplicate) => Ok((StatusCode::OK, event_id)),
+        Err(error) => {
+            tracing::error!(error = %error, "event not stored");
+            Err(ApiError::Unavailable)
+        }
+    }
+}
+
+/// `application/json`, with or without parameters (`; charset=utf-8`).
+fn content_type_is_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let sent = headers
+        .get(header::CONTENT_TYPE)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .unwrap_or_default();
+    let essence = sent.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(ApiError::ContentType(sent.chars().take(100).collect()))
+    }
+}
+
+/// `GET /consents/{consentId}/events`: every event of that consent id in commit order.
+async fn read_events(
+    State(app): State<App>,
+    Path(consent_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Some(token) = app.read_token.as_deref() else {
+        return Err(ApiError::NotFound);
+    };
+    if !bearer_matches(&headers, token) {
+        tracing::info!(reason = "unauthorized", "read refused");
+        return Err(ApiError::Unauthorized);
+    }
+    let events = app.store.events_of(&consent_id).await.map_err(|error| {
+        tracing::error!(error = %error, "read failed");
+        ApiError::Unavailable
+    })?;
+    tracing::info!(events = events.len(), "consent events read");
+    // A struct, not `json!`: each stored body is a `RawValue` and must be answered
+    // byte for byte as the page sent it, not re-encoded with its keys reordered.
+    Ok(Json(ConsentEvents { consent_id, events }).into_response())
+}
+
+/// The read endpoint's answer.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConsentEvents {
+    consent_id: String,
+    events: Vec<StoredEvent>,
+}
+
+/// Whether `Authorization: Bearer <token>` carries the configured token, compared in
+/// time that does not depend on where the first wrong byte is.
+fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
+    let Some(sent) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    let (sent, token) = (sent.trim().as_bytes(), token.as_bytes());
+    sent.len() == token.len()
+        && sent
+            .iter()
+            .zip(token)
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}
+
+/// `GET /healthz`: 200 while the database answers.
+async fn health(State(app): State<App>) -> Result<Json<serde_json::Value>, ApiError> {
+    app.store.ping().await.map_err(|_| ApiError::Unavailable)?;
+    Ok(Json(json!({ "status": "ok" })))
+}
