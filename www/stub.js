@@ -1,6 +1,6 @@
 /*! Assent stub: paste inline in <head>, before any tag. Defines window.assent at once,
- * queues calls until the WebAssembly runtime is ready (then www/assent.js replays them
- * in order), and answers get() synchronously for a returning visitor from the stored
+ * queues calls until the WebAssembly runtime is ready (then the loader, www/loader/,
+ * replays them in order), and answers get() synchronously for a returning visitor from the stored
  * record, checked exactly as the Rust decoder checks it (docs/record-format.md;
  * tests/fixtures/record-vectors.json runs against both). */
 (function (w, d) {
