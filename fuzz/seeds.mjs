@@ -7,10 +7,15 @@
 //   record/    every stored value of tests/fixtures/record-vectors.json
 //   decision/  the same values behind a few choices (three control bytes, see
 //              fuzz/fuzz_targets/decision.rs)
+//   compiled/  the compiled runtime configurations `assent build` writes for
+//              config/default.json and tests/fixtures/small-config.json, and the small
+//              one with each structural fault of tests/rules.rs
 //   config.dict, record.dict   libFuzzer dictionaries: JSON tokens, every field name
 //              and enumerated value of docs/config.schema.json, the record's fields
 // Usage: node fuzz/seeds.mjs OUT_DIR
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { patched } from '../tests/fixtures/patch.mjs';
@@ -100,6 +105,50 @@ const recordDict = dict([...json, ...['schema', 'policyVersion', 'consentId', 'c
   'native', 'zh-CN', 'en', '2021-04-30'].map((s) => `"${s}"`), '9007199254740991', '9007199254740992',
   '1700000000000']);
 
+// The compiled files come from `assent build` itself, so they are exactly what the
+// runtime will read. Built without the fuzzers' instrumentation (scripts/fuzz.sh
+// exports it for the targets) into the main target folder.
+function compiledOf(configPath) {
+  const work = mkdtempSync(join(tmpdir(), 'assent-seeds-'));
+  try {
+    const env = { ...process.env };
+    delete env.RUSTFLAGS;
+    delete env.CARGO_TARGET_DIR;
+    execFileSync('cargo', ['run', '--quiet', '--manifest-path', join(root, 'Cargo.toml'), '--bin', 'assent',
+      '--', 'build', join(root, configPath), '--out', join(work, 'site'), '--assets', join(work, 'none')],
+    { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    const [id] = readdirSync(join(work, 'site')).filter((name) => /^[0-9a-f]{12}$/.test(name));
+    const [file] = readdirSync(join(work, 'site', id)).filter((name) => /^config\..*\.json$/.test(name));
+    return readFileSync(join(work, 'site', id, file), 'utf8');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+const compiledSeeds = [];
+try {
+  const seedCompiled = compiledOf('config/default.json');
+  const smallCompiled = compiledOf('tests/fixtures/small-config.json');
+  const small = JSON.parse(smallCompiled);
+  const edited = (edit) => {
+    const doc = structuredClone(small);
+    edit(doc);
+    return JSON.stringify(doc);
+  };
+  compiledSeeds.push(seedCompiled, smallCompiled, JSON.stringify(JSON.parse(seedCompiled), null, 1),
+    edited((c) => { c.format = 2; }),
+    edited((c) => { c.thirdParties[1].purposes[1] = 'gone'; }),
+    edited((c) => { c.thirdParties[0].purposes = []; }),
+    edited((c) => { c.storageKeys.gone = ['_x']; }),
+    edited((c) => { c.storageKeys.analytics = ['_a', 'assent']; }),
+    edited((c) => { c.consentMode = { ad_storage: ['marketing', 'gone'] }; }),
+    edited((c) => { c.purposes[2].id = 'analytics'; }),
+    edited((c) => { delete c.names.en; }),
+    edited((c) => { c.languages = ['zh-CN']; }),
+    edited((c) => { c.purposes[1].dataItems = ['unnamed']; }));
+} catch (error) {
+  console.warn(`seeds: no compiled seeds (assent build failed: ${error.message.split('\n')[0]})`);
+}
+
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'config.dict'), configDict);
 writeFileSync(join(out, 'record.dict'), recordDict);
@@ -107,5 +156,6 @@ const counts = {
   config: writeCorpus('config', configSeeds),
   record: writeCorpus('record', recordSeeds),
   decision: writeCorpus('decision', decisionSeeds),
+  compiled: writeCorpus('compiled', compiledSeeds),
 };
 console.log(`seeds: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);

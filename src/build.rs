@@ -1,7 +1,9 @@
 //! What `assent build` produces, as values: from a validated [`Config`] (and the
-//! source text it was parsed from) the compiled files of `crate::compiled`, the
-//! configuration digest, the build id and the snippet. docs/build-format.md is the
-//! reference for every byte form here.
+//! source text it was parsed from) the compiled files of `crate::compiled`, the build
+//! id and the snippet. The compiled runtime configuration and its digest come from
+//! `crate::compile`, always built because the runtime compiles its source too (until
+//! it reads the compiled file); the rest is behind the `build` feature.
+//! docs/build-format.md is the reference for every byte form here.
 //!
 //! Work done once, when the site is built: validation, fingerprints, digests, the
 //! banner's words. Everything is computed from validated domain types, never from raw
@@ -15,15 +17,16 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::changes::{third_party_detail, third_party_listed_name};
 use crate::compiled::{
-    BannerData, CompiledConfig, CompiledPurpose, CompiledThirdParty, ControllerTexts, Disclosures,
-    Names, PermissionTexts, PolicyTexts, PurposeNames, Texts, ThirdPartyNames, ThirdPartyTexts,
-    BUILD_FORMAT_VERSION,
+    BannerData, CompiledConfig, ControllerTexts, Disclosures, PermissionTexts, PolicyTexts, Texts,
+    ThirdPartyTexts, BUILD_FORMAT_VERSION,
 };
-use crate::decision::storage_keys_to_clear;
 use crate::ui_text::{gpc_note, ui_text};
 use crate::{Config, Lang};
+
+/// The compiler of the runtime configuration, always built (`crate::compile`): the
+/// runtime compiles the source it is handed until it reads the compiled file.
+pub use crate::compile::{compile, digest};
 
 /// Where a build is served when `--base` is not given.
 pub const DEFAULT_BASE: &str = "/assent/";
@@ -72,20 +75,6 @@ impl std::fmt::Display for BuildError {
     }
 }
 
-/// The configuration digest: the first 16 hex digits of the SHA-256 of the lines
-/// `id=fingerprint`, one per purpose and third party, sorted as byte strings and
-/// joined with `\n` (no trailing newline).
-pub fn digest(fingerprints: &BTreeMap<String, String>) -> String {
-    let mut lines: Vec<String> = fingerprints
-        .iter()
-        .map(|(id, fingerprint)| format!("{id}={fingerprint}"))
-        .collect();
-    // Sorted as lines, not by id: `a-b=` sorts before `a=` ('-' < '='), and the
-    // documented byte form is the sorted lines.
-    lines.sort();
-    hex_prefix(lines.join("\n").as_bytes(), 16)
-}
-
 /// The build id: the first 12 hex digits of the SHA-256 over every file of the
 /// versioned folder in path order, each as its path's UTF-8 bytes, a 0 byte, its
 /// length as 8 bytes big-endian, then its bytes.
@@ -97,107 +86,12 @@ pub fn build_id(files: &BTreeMap<String, Vec<u8>>) -> String {
         hasher.update((bytes.len() as u64).to_be_bytes());
         hasher.update(bytes);
     }
-    hex(&hasher.finalize())[..12].to_string()
-}
-
-fn hex_prefix(bytes: &[u8], digits: usize) -> String {
-    hex(&Sha256::digest(bytes))[..digits].to_string()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The compiled runtime configuration. `source` is the text `config` was parsed
-/// from: its hash is what history events name.
-pub fn compile(config: &Config, source: &str) -> CompiledConfig {
-    let fingerprint = |id: &str| config.fingerprint(id).unwrap_or_default().to_string();
-    let purposes = config
-        .purposes()
+    let hex: String = hasher
+        .finalize()
         .iter()
-        .map(|p| CompiledPurpose {
-            id: p.id.clone(),
-            legal_basis: p.legal_basis,
-            fingerprint: fingerprint(&p.id),
-            separate_consent: p.separate_consent,
-            refused_by_gpc: p.refused_by_gpc,
-            data_items: p.data_items.clone(),
-        })
+        .map(|b| format!("{b:02x}"))
         .collect();
-    let third_parties = config
-        .third_parties()
-        .iter()
-        .map(|t| CompiledThirdParty {
-            id: t.id.clone(),
-            purposes: t.purposes.clone(),
-            fingerprint: fingerprint(&t.id),
-            data_shared: t.data_shared.clone(),
-        })
-        .collect();
-    // Today's withdrawal rule, asked per id: the keys of a set of revoked ids are the
-    // sorted union of each one's.
-    let storage_keys = config
-        .fingerprints()
-        .keys()
-        .map(|id| {
-            (
-                id.clone(),
-                storage_keys_to_clear(config, std::slice::from_ref(id)),
-            )
-        })
-        .filter(|(_, keys)| !keys.is_empty())
-        .collect();
-    CompiledConfig {
-        format: BUILD_FORMAT_VERSION,
-        digest: digest(config.fingerprints()),
-        config_hash: crate::history::sha256(source.as_bytes()),
-        policy_version: config.policy().version.clone(),
-        record_expiry_days: config.record_expiry_days(),
-        receipt_endpoint: config.receipt_endpoint().map(str::to_string),
-        minimum_age: config.minimum_age(),
-        consent_mode: config.consent_mode().cloned(),
-        languages: Lang::ALL.iter().map(|l| l.tag().to_string()).collect(),
-        purposes,
-        third_parties,
-        storage_keys,
-        names: Lang::ALL
-            .iter()
-            .map(|&lang| (lang.tag().to_string(), names(config, lang)))
-            .collect(),
-    }
-}
-
-fn names(config: &Config, lang: Lang) -> Names {
-    Names {
-        purposes: config
-            .purposes()
-            .iter()
-            .map(|p| {
-                let names = PurposeNames {
-                    name: p.name.get(lang).to_string(),
-                    detail: p.description.get(lang).to_string(),
-                };
-                (p.id.clone(), names)
-            })
-            .collect(),
-        third_parties: config
-            .third_parties()
-            .iter()
-            .map(|t| {
-                let names = ThirdPartyNames {
-                    name: t.name.get(lang).to_string(),
-                    listed_name: third_party_listed_name(t, lang),
-                    detail: third_party_detail(config, t, lang),
-                };
-                (t.id.clone(), names)
-            })
-            .collect(),
-        data_items: config
-            .data_items()
-            .iter()
-            .map(|d| (d.id.clone(), d.name.get(lang).to_string()))
-            .collect(),
-    }
+    hex[..12].to_string()
 }
 
 /// The first layer's words in `lang`.
@@ -419,20 +313,6 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::test_support::small_config;
-
-    #[test]
-    fn digest_vector_sorts_the_lines_not_the_ids() {
-        // "a-b=" sorts before "a=" because '-' (0x2d) < '=' (0x3d); by id, "a" would
-        // come first. The text hashed is exactly these two lines.
-        let fingerprints: BTreeMap<String, String> = [
-            ("a".to_string(), "0123456789abcdef".to_string()),
-            ("a-b".to_string(), "fedcba9876543210".to_string()),
-        ]
-        .into();
-        let text = "a-b=fedcba9876543210\na=0123456789abcdef";
-        assert_eq!(digest(&fingerprints), hex_prefix(text.as_bytes(), 16));
-        assert_eq!(digest(&fingerprints), "8382800e7d7f6d08");
-    }
 
     #[test]
     fn a_base_that_would_break_the_snippet_is_refused() {

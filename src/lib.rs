@@ -9,6 +9,7 @@
 #[cfg(feature = "build")]
 pub mod build;
 pub mod changes;
+pub mod compile;
 pub mod compiled;
 pub mod config;
 pub mod consent_mode;
@@ -19,12 +20,14 @@ pub mod history;
 pub mod language;
 pub mod receipt;
 pub mod record;
+pub mod rules;
 pub mod ui_text;
 
 pub use config::{Config, ConfigError};
 pub use decision::{Choice, ConsentState};
 pub use language::Lang;
 pub use record::{Method, Record, RecordRejection};
+pub use rules::Rules;
 
 /// The seed configuration, compiled in: the same file the build copies to
 /// `dist/config.json`, so the default and the served file cannot drift.

@@ -1,5 +1,6 @@
 //! What the integration tests share: the fixtures in `tests/fixtures/`.
 
+use assent::{Config, Rules};
 use serde_json::Value;
 
 /// The text of `tests/fixtures/{name}`.
@@ -48,4 +49,12 @@ fn edited(doc: &mut Value, pointer: &str, value: Option<Value>) {
         (Value::Array(list), Some(value)) => list[key.parse::<usize>().unwrap()] = value,
         (other, _) => panic!("cannot edit {other}"),
     }
+}
+
+/// The rules the runtime runs on for a valid configuration text: parsed, compiled and
+/// checked.
+#[allow(dead_code)] // not every test file decides
+pub fn rules_of(text: &str) -> Rules {
+    let config = Config::parse(text).expect("a valid configuration");
+    assent::compile::rules(&config, text).expect("a compiled configuration runs")
 }

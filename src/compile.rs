@@ -1,0 +1,148 @@
+//! The compiler of the runtime configuration: from a validated [`Config`] (and the
+//! source text it was parsed from) the [`CompiledConfig`] every page view decides on,
+//! and the configuration digest that names it. docs/build-format.md is the reference
+//! for every byte form here.
+//!
+//! Always built, unlike the rest of `assent build` (`crate::build`, feature `build`):
+//! until the runtime reads the compiled file itself (issue 14, stage b), it will
+//! compile the source configuration it is handed, so its rules can run on
+//! [`crate::rules::Rules`] already. Everything here is computed from validated domain
+//! types, deterministically (ordered maps), and reads or writes nothing. This is the
+//! only place that turns the configuration's texts into the names the runtime shows;
+//! the withdrawal keys per id come from today's rule (`decision::storage_keys_to_clear`).
+
+use std::collections::BTreeMap;
+
+use crate::changes::{third_party_detail, third_party_listed_name};
+use crate::compiled::{
+    CompiledConfig, CompiledPurpose, CompiledThirdParty, Names, PurposeNames, ThirdPartyNames,
+    BUILD_FORMAT_VERSION,
+};
+use crate::decision::storage_keys_to_clear;
+use crate::rules::{Rules, RulesError};
+use crate::{Config, Lang};
+
+/// The configuration digest: the first 16 hex digits of the SHA-256 of the lines
+/// `id=fingerprint`, one per purpose and third party, sorted as byte strings and
+/// joined with `\n` (no trailing newline).
+pub fn digest(fingerprints: &BTreeMap<String, String>) -> String {
+    let mut lines: Vec<String> = fingerprints
+        .iter()
+        .map(|(id, fingerprint)| format!("{id}={fingerprint}"))
+        .collect();
+    // Sorted as lines, not by id: `a-b=` sorts before `a=` ('-' < '='), and the
+    // documented byte form is the sorted lines.
+    lines.sort();
+    // The first 16 hex digits of the SHA-256: what an item's fingerprint is, so one
+    // function (and its code, in the runtime) serves both.
+    crate::history::fingerprint(lines.join("\n").as_bytes())
+}
+
+/// The compiled runtime configuration. `source` is the text `config` was parsed
+/// from: its hash is what history events name.
+pub fn compile(config: &Config, source: &str) -> CompiledConfig {
+    let fingerprint = |id: &str| config.fingerprint(id).unwrap_or_default().to_string();
+    let purposes = config
+        .purposes()
+        .iter()
+        .map(|p| CompiledPurpose {
+            id: p.id.clone(),
+            legal_basis: p.legal_basis,
+            fingerprint: fingerprint(&p.id),
+            separate_consent: p.separate_consent,
+            refused_by_gpc: p.refused_by_gpc,
+            data_items: p.data_items.clone(),
+        })
+        .collect();
+    let third_parties = config
+        .third_parties()
+        .iter()
+        .map(|t| CompiledThirdParty {
+            id: t.id.clone(),
+            purposes: t.purposes.clone(),
+            fingerprint: fingerprint(&t.id),
+            data_shared: t.data_shared.clone(),
+        })
+        .collect();
+    // Maps are filled by `insert` rather than collected: collecting sorts, and each
+    // sort is code the runtime would carry (it will compile on every page view for a while).
+    let mut storage_keys = BTreeMap::new();
+    for id in config.fingerprints().keys() {
+        let keys = storage_keys_to_clear(config, std::slice::from_ref(id));
+        if !keys.is_empty() {
+            storage_keys.insert(id.clone(), keys);
+        }
+    }
+    let mut names = BTreeMap::new();
+    for lang in Lang::ALL {
+        names.insert(lang.tag().to_string(), names_in(config, lang));
+    }
+    CompiledConfig {
+        format: BUILD_FORMAT_VERSION,
+        digest: digest(config.fingerprints()),
+        config_hash: crate::history::sha256(source.as_bytes()),
+        policy_version: config.policy().version.clone(),
+        record_expiry_days: config.record_expiry_days(),
+        receipt_endpoint: config.receipt_endpoint().map(str::to_string),
+        minimum_age: config.minimum_age(),
+        consent_mode: config.consent_mode().cloned(),
+        languages: Lang::ALL.iter().map(|l| l.tag().to_string()).collect(),
+        purposes,
+        third_parties,
+        storage_keys,
+        names,
+    }
+}
+
+fn names_in(config: &Config, lang: Lang) -> Names {
+    let mut names = Names::default();
+    for p in config.purposes() {
+        let purpose = PurposeNames {
+            name: p.name.get(lang).to_string(),
+            detail: p.description.get(lang).to_string(),
+        };
+        names.purposes.insert(p.id.clone(), purpose);
+    }
+    for t in config.third_parties() {
+        let third_party = ThirdPartyNames {
+            name: t.name.get(lang).to_string(),
+            listed_name: third_party_listed_name(t, lang),
+            detail: third_party_detail(config, t, lang),
+        };
+        names.third_parties.insert(t.id.clone(), third_party);
+    }
+    for d in config.data_items() {
+        names
+            .data_items
+            .insert(d.id.clone(), d.name.get(lang).to_string());
+    }
+    names
+}
+
+/// The rules the runtime runs on, from a validated configuration and its source text:
+/// [`compile`], then [`Rules::from_compiled`]: how the runtime builds them while it is
+/// handed the source configuration. A compiled file of `assent build`, read back,
+/// gives the same rules (`tests/rules.rs`).
+pub fn rules(config: &Config, source: &str) -> Result<Rules, RulesError> {
+    Rules::from_compiled(compile(config, source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_vector_sorts_the_lines_not_the_ids() {
+        // "a-b=" sorts before "a=" because '-' (0x2d) < '=' (0x3d); by id, "a" would
+        // come first. The text hashed is exactly these two lines.
+        let fingerprints: BTreeMap<String, String> = [
+            ("a".to_string(), "0123456789abcdef".to_string()),
+            ("a-b".to_string(), "fedcba9876543210".to_string()),
+        ]
+        .into();
+        let text = "a-b=fedcba9876543210\na=0123456789abcdef";
+        let sha256 = crate::history::sha256(text.as_bytes());
+        assert_eq!(digest(&fingerprints), sha256["sha256:".len()..][..16]);
+        assert_eq!(digest(&fingerprints), "8382800e7d7f6d08");
+    }
+}
