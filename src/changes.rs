@@ -8,13 +8,16 @@
 //! items each purpose and third party listed when the user last chose
 //! ([`baseline`], key [`BASELINE_KEY`]). Without it (cleared, unreadable) a changed
 //! item is shown with all its data, which is never less than the truth.
+//!
+//! Everything here runs on [`Rules`]: the names and details the list shows are the
+//! compiled configuration's `names` (`crate::compile` writes them from the texts).
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::{Config, ThirdParty};
 use crate::decision::Change;
 use crate::language::Lang;
+use crate::rules::Rules;
 use crate::ui_text::ui_text;
 
 /// localStorage key of the baseline, beside the record's.
@@ -22,12 +25,12 @@ pub const BASELINE_KEY: &str = "assent.baseline";
 
 /// The baseline to store with a decision: every purpose's and third party's data
 /// item ids, as JSON.
-pub fn baseline(config: &Config) -> String {
+pub fn baseline(rules: &Rules) -> String {
     let mut items = serde_json::Map::new();
-    for purpose in config.purposes() {
+    for purpose in rules.purposes() {
         items.insert(purpose.id.clone(), purpose.data_items.clone().into());
     }
-    for third_party in config.third_parties() {
+    for third_party in rules.third_parties() {
         items.insert(
             third_party.id.clone(),
             third_party.data_shared.clone().into(),
@@ -58,37 +61,9 @@ pub struct ChangeText {
     pub note: Option<&'static str>,
 }
 
-/// A third party's name as the re-consent list says it: with its company when that
-/// differs. Also compiled into a build's names (`crate::build`).
-pub fn third_party_listed_name(third_party: &ThirdParty, lang: Lang) -> String {
-    match &third_party.company {
-        Some(company) if company.get(lang) != third_party.name.get(lang) => {
-            format!("{} ({})", third_party.name.get(lang), company.get(lang))
-        }
-        _ => third_party.name.get(lang).to_string(),
-    }
-}
-
-/// What the re-consent list says a third party is for: its own "purpose of use",
-/// else the names of the purposes it serves.
-pub fn third_party_detail(config: &Config, third_party: &ThirdParty, lang: Lang) -> String {
-    third_party.purpose_of_use.as_ref().map_or_else(
-        || {
-            let purposes: Vec<&str> = third_party
-                .purposes
-                .iter()
-                .filter_map(|id| config.purpose(id))
-                .map(|p| p.name.get(lang))
-                .collect();
-            purposes.join(", ")
-        },
-        |text| text.get(lang).to_string(),
-    )
-}
-
 /// The prompt's items for `changes`, in `lang`, against the stored `baseline` text.
 pub fn describe(
-    config: &Config,
+    rules: &Rules,
     changes: &[Change],
     baseline: Option<&str>,
     lang: Lang,
@@ -99,19 +74,19 @@ pub fn describe(
     changes
         .iter()
         .filter_map(|change| {
-            let (name, detail, data, separate) = if let Some(p) = config.purpose(&change.id) {
+            let (name, detail, data, separate) = if let Some(p) = rules.purpose(&change.id) {
+                let names = rules.purpose_names(&p.id, lang)?;
                 (
-                    p.name.get(lang).to_string(),
-                    p.description.get(lang).to_string(),
+                    &names.name,
+                    &names.detail,
                     &p.data_items,
                     p.separate_consent,
                 )
             } else {
-                let tp = config.third_party(&change.id)?;
-                let name = third_party_listed_name(tp, lang);
-                let detail = third_party_detail(config, tp, lang);
-                let separate = config.third_party_needs_separate_consent(tp);
-                (name, detail, &tp.data_shared, separate)
+                let tp = rules.third_party(&change.id)?;
+                let names = rules.third_party_names(&tp.id, lang)?;
+                let separate = rules.third_party_needs_separate_consent(tp);
+                (&names.listed_name, &names.detail, &tp.data_shared, separate)
             };
             let known = before
                 .as_ref()
@@ -120,8 +95,7 @@ pub fn describe(
             let new_data: Vec<&str> = data
                 .iter()
                 .filter(|id| known.is_none_or(|known| !known.iter().any(|k| k == id.as_str())))
-                .filter_map(|id| config.data_item(id))
-                .map(|item| item.name.get(lang))
+                .filter_map(|id| rules.data_item_name(id, lang))
                 .collect();
             let separator = if lang == Lang::ZhCn { "、" } else { ", " };
             Some(ChangeText {
@@ -131,8 +105,8 @@ pub fn describe(
                 } else {
                     t.change_changed
                 },
-                name,
-                detail,
+                name: name.clone(),
+                detail: detail.clone(),
                 new_data: (!new_data.is_empty())
                     .then(|| format!("{}{}", t.change_new_data, new_data.join(separator))),
                 separate,
@@ -147,14 +121,14 @@ mod tests {
     use super::*;
     use crate::decision::{apply_choice, Choice, ConsentState};
     use crate::record::Method;
-    use crate::test_support::small_config;
+    use crate::test_support::{rules_of, small_rules};
 
     #[test]
     fn names_only_the_data_that_is_new() {
-        let config = small_config();
+        let rules = small_rules();
         let context = crate::test_support::context(1, Method::Banner);
-        let record = apply_choice(&config, None, &Choice::AcceptAll, context).unwrap();
-        let kept = baseline(&config);
+        let record = apply_choice(&rules, None, &Choice::AcceptAll, context).unwrap();
+        let kept = baseline(&rules);
 
         let mut json: serde_json::Value =
             serde_json::from_str(include_str!("../tests/fixtures/small-config.json")).unwrap();
@@ -173,7 +147,7 @@ mod tests {
             .as_array_mut()
             .unwrap()
             .push("precise-location".into());
-        let changed = Config::parse(&json.to_string()).unwrap();
+        let changed = rules_of(&crate::Config::parse(&json.to_string()).unwrap());
         let state = ConsentState::new(&changed, Some(&record), false);
         let texts = describe(&changed, &state.changes, Some(&kept), Lang::En);
         assert_eq!(texts.len(), 1);

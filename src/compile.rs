@@ -4,21 +4,21 @@
 //! for every byte form here.
 //!
 //! Always built, unlike the rest of `assent build` (`crate::build`, feature `build`):
-//! until the runtime reads the compiled file itself (issue 14, stage b), it will
-//! compile the source configuration it is handed, so its rules can run on
-//! [`crate::rules::Rules`] already. Everything here is computed from validated domain
-//! types, deterministically (ordered maps), and reads or writes nothing. This is the
-//! only place that turns the configuration's texts into the names the runtime shows;
-//! the withdrawal keys per id come from today's rule (`decision::storage_keys_to_clear`).
+//! until the runtime reads the compiled file itself (issue 14, stage b), it compiles
+//! the source configuration it is handed, so its rules run on [`crate::rules::Rules`]
+//! already. Everything here is computed from validated domain types, deterministically
+//! (ordered maps), and reads or writes nothing. This is the only place that turns the
+//! configuration's texts into the names the runtime shows (a third party's listed name
+//! and detail included) and its storage items into the keys per id; it holds no rule:
+//! what a name or a key is *for* is decided in `crate::rules` and the modules on it.
 
 use std::collections::BTreeMap;
 
-use crate::changes::{third_party_detail, third_party_listed_name};
 use crate::compiled::{
     CompiledConfig, CompiledPurpose, CompiledThirdParty, Names, PurposeNames, ThirdPartyNames,
     BUILD_FORMAT_VERSION,
 };
-use crate::decision::storage_keys_to_clear;
+use crate::config::ThirdParty;
 use crate::rules::{Rules, RulesError};
 use crate::{Config, Lang};
 
@@ -65,10 +65,10 @@ pub fn compile(config: &Config, source: &str) -> CompiledConfig {
         })
         .collect();
     // Maps are filled by `insert` rather than collected: collecting sorts, and each
-    // sort is code the runtime would carry (it will compile on every page view for a while).
+    // sort is code the runtime would carry (it compiles on every page view for now).
     let mut storage_keys = BTreeMap::new();
     for id in config.fingerprints().keys() {
-        let keys = storage_keys_to_clear(config, std::slice::from_ref(id));
+        let keys = storage_keys_of(config, id);
         if !keys.is_empty() {
             storage_keys.insert(id.clone(), keys);
         }
@@ -120,11 +120,60 @@ fn names_in(config: &Config, lang: Lang) -> Names {
 }
 
 /// The rules the runtime runs on, from a validated configuration and its source text:
-/// [`compile`], then [`Rules::from_compiled`]: how the runtime builds them while it is
-/// handed the source configuration. A compiled file of `assent build`, read back,
-/// gives the same rules (`tests/rules.rs`).
+/// [`compile`], then [`Rules::from_compiled`]. This is how `start` builds them while
+/// it is handed the source configuration; a compiled file of `assent build` gives the
+/// same rules (`tests/rules.rs`).
 pub fn rules(config: &Config, source: &str) -> Result<Rules, RulesError> {
     Rules::from_compiled(compile(config, source))
+}
+
+/// The cookie and storage keys (names or `*`-patterns) the configuration's storage
+/// items list for one purpose or third party, sorted, never Assent's own record key:
+/// what withdrawing it clears (`Rules::storage_keys_to_clear` takes their union).
+fn storage_keys_of(config: &Config, id: &str) -> Vec<String> {
+    let mut keys: Vec<String> = config
+        .storage()
+        .iter()
+        .filter(|item| {
+            item.purposes
+                .iter()
+                .chain(&item.third_parties)
+                .any(|i| i == id)
+        })
+        .flat_map(|item| item.keys.iter().cloned())
+        .filter(|key| key != crate::record::STORAGE_KEY)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A third party's name as the re-consent list says it: with its company when that
+/// differs.
+fn third_party_listed_name(third_party: &ThirdParty, lang: Lang) -> String {
+    match &third_party.company {
+        Some(company) if company.get(lang) != third_party.name.get(lang) => {
+            format!("{} ({})", third_party.name.get(lang), company.get(lang))
+        }
+        _ => third_party.name.get(lang).to_string(),
+    }
+}
+
+/// What the re-consent list says a third party is for: its own "purpose of use",
+/// else the names of the purposes it serves.
+fn third_party_detail(config: &Config, third_party: &ThirdParty, lang: Lang) -> String {
+    third_party.purpose_of_use.as_ref().map_or_else(
+        || {
+            let purposes: Vec<&str> = third_party
+                .purposes
+                .iter()
+                .filter_map(|id| config.purpose(id))
+                .map(|p| p.name.get(lang))
+                .collect();
+            purposes.join(", ")
+        },
+        |text| text.get(lang).to_string(),
+    )
 }
 
 #[cfg(test)]

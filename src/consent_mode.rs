@@ -5,16 +5,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Config;
 use crate::decision::ConsentState;
+use crate::rules::Rules;
 
 /// The `gtag('consent', 'update', ...)` argument, or `None` when the configuration
 /// has no `consentMode`.
 pub fn signals(
-    config: &Config,
+    rules: &Rules,
     state: &ConsentState,
 ) -> Option<BTreeMap<&'static str, &'static str>> {
-    let mode = config.consent_mode()?;
+    let mode = rules.consent_mode()?;
     Some(
         mode.types()
             .into_iter()
@@ -34,13 +34,14 @@ mod tests {
     use crate::decision::{apply_choice, Choice};
 
     use crate::record::Method;
-    use crate::test_support::small_config;
+    use crate::test_support::{rules_of, small_config};
 
     #[test]
     fn each_type_follows_all_its_purposes_and_unmapped_types_are_denied() {
         let mut config = small_config();
+        let rules = rules_of(&config);
         assert_eq!(
-            signals(&config, &ConsentState::new(&config, None, false)),
+            signals(&rules, &ConsentState::new(&rules, None, false)),
             None
         );
         config.consent_mode = Some(ConsentMode {
@@ -49,13 +50,14 @@ mod tests {
             security_storage: Some(vec!["necessary".into()]),
             ..ConsentMode::default()
         });
-        let undecided = signals(&config, &ConsentState::new(&config, None, false)).unwrap();
+        let rules = rules_of(&config);
+        let undecided = signals(&rules, &ConsentState::new(&rules, None, false)).unwrap();
         assert_eq!(undecided["analytics_storage"], "denied");
         assert_eq!(undecided["security_storage"], "granted");
         let context = crate::test_support::context(1, Method::Api);
         let set = Choice::Set([("analytics".to_string(), true)].into());
-        let record = apply_choice(&config, None, &set, context).unwrap();
-        let after = signals(&config, &ConsentState::new(&config, Some(&record), false)).unwrap();
+        let record = apply_choice(&rules, None, &set, context).unwrap();
+        let after = signals(&rules, &ConsentState::new(&rules, Some(&record), false)).unwrap();
         assert_eq!(after["analytics_storage"], "granted");
         assert_eq!(after["ad_storage"], "denied", "needs marketing too");
         assert_eq!(after["ad_personalization"], "denied", "not mapped");

@@ -1,5 +1,6 @@
-//! Decisions: what is granted, given a configuration and a record, and the record a
-//! user's choice produces.
+//! Decisions: what is granted, given the rules of a configuration ([`Rules`], built
+//! from the compiled runtime configuration) and a record, and the record a user's
+//! choice produces.
 //!
 //! The rules, in one place:
 //! - necessary and legal-obligation purposes are always granted;
@@ -22,9 +23,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::{Config, ConsentSubject, ThirdParty};
 use crate::language::Lang;
 use crate::record::{consent_id_from_random, Method, Record, DAY_MS, MAX_KEPT_CONSENT_ID_BYTES};
+use crate::rules::{Rules, Subject, ThirdParty};
 
 /// What the user (or a page script on their behalf) chose.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,12 +87,12 @@ pub struct ConsentState {
 /// What `record` still says about `id`: its decision, unless what the user was shown
 /// about `id` has changed since (its fingerprint differs, or it was not shown). A
 /// record without fingerprints holds for its own policy version only.
-pub fn still_holds(config: &Config, record: &Record, id: &str) -> Option<bool> {
+pub fn still_holds(rules: &Rules, record: &Record, id: &str) -> Option<bool> {
     let decided = record.decisions.get(id).copied()?;
     let same = if record.shown.is_empty() {
-        record.policy_version == config.policy().version
+        record.policy_version == rules.policy_version()
     } else {
-        record.shown.get(id).map(String::as_str) == config.fingerprint(id)
+        record.shown.get(id).map(String::as_str) == rules.fingerprint(id)
     };
     same.then_some(decided)
 }
@@ -111,20 +112,20 @@ fn refused_by_own_switch(record: &Record, third_party: &ThirdParty) -> bool {
 impl ConsentState {
     /// The answers for `record` (or none); `gpc` is the browser's Global Privacy
     /// Control signal.
-    pub fn new(config: &Config, record: Option<&Record>, gpc: bool) -> ConsentState {
+    pub fn new(rules: &Rules, record: Option<&Record>, gpc: bool) -> ConsentState {
         let purpose_answer = |id: &str| -> Option<bool> {
-            let purpose = config.purpose(id)?;
+            let purpose = rules.purpose(id)?;
             if purpose.legal_basis.is_always_granted() {
                 return Some(true);
             }
-            match record.and_then(|r| still_holds(config, r, id)) {
+            match record.and_then(|r| still_holds(rules, r, id)) {
                 None if gpc && purpose.refused_by_gpc => Some(false),
                 answer => answer,
             }
         };
         let mut answers = BTreeMap::new();
         let mut changes = Vec::new();
-        for purpose in config.purposes() {
+        for purpose in rules.purposes() {
             let answer = purpose_answer(&purpose.id);
             if let (Some(r), None) = (record, answer) {
                 changes.push(Change {
@@ -135,7 +136,7 @@ impl ConsentState {
             answers.insert(purpose.id.clone(), answer);
         }
         let mut refused = BTreeSet::new();
-        for third_party in config.third_parties() {
+        for third_party in rules.third_parties() {
             let each: Vec<Option<bool>> = third_party
                 .purposes
                 .iter()
@@ -149,12 +150,12 @@ impl ConsentState {
                 None
             };
             let own = match record {
-                Some(r) if config.third_party_refusable(third_party) => {
+                Some(r) if rules.third_party_refusable(third_party) => {
                     if refused_by_own_switch(r, third_party) {
                         refused.insert(third_party.id.clone());
                         Some(false)
                     } else {
-                        still_holds(config, r, &third_party.id).map(|_| true)
+                        still_holds(rules, r, &third_party.id).map(|_| true)
                     }
                 }
                 _ => Some(true),
@@ -213,10 +214,10 @@ pub struct DecisionContext {
 /// longer than [`MAX_KEPT_CONSENT_ID_BYTES`]: then this is a new consent. What the
 /// previous record decided carries over only where it still holds ([`still_holds`]).
 /// The new record lists the fingerprint of everything, as the user has now been
-/// shown it. Together with the configuration's own check, the record always fits the
-/// stored-record limit.
+/// shown it. Together with the configuration's own check (`assent build`, `assent
+/// check`), the record always fits the stored-record limit.
 pub fn apply_choice(
-    config: &Config,
+    rules: &Rules,
     previous: Option<&Record>,
     choice: &Choice,
     context: DecisionContext,
@@ -225,14 +226,12 @@ pub fn apply_choice(
         let errors: Vec<ChoiceError> = set
             .iter()
             .filter_map(|(id, granted)| {
-                let locked = match config.subject(id) {
+                let locked = match rules.subject(id) {
                     None => return Some(ChoiceError::UnknownId(id.clone())),
-                    Some(ConsentSubject::ThirdParty(i)) => {
-                        !config.third_party_refusable(&config.third_parties()[i])
+                    Some(Subject::ThirdParty(third_party)) => {
+                        !rules.third_party_refusable(third_party)
                     }
-                    Some(ConsentSubject::Purpose(i)) => {
-                        config.purposes()[i].legal_basis.is_always_granted()
-                    }
+                    Some(Subject::Purpose(purpose)) => purpose.legal_basis.is_always_granted(),
                 };
                 (!granted && locked).then(|| ChoiceError::AlwaysGranted(id.clone()))
             })
@@ -241,9 +240,9 @@ pub fn apply_choice(
             return Err(errors);
         }
     }
-    let kept = |id: &str| previous.and_then(|r| still_holds(config, r, id));
+    let kept = |id: &str| previous.and_then(|r| still_holds(rules, r, id));
     let mut decisions = BTreeMap::new();
-    for purpose in config.purposes() {
+    for purpose in rules.purposes() {
         let granted = if purpose.legal_basis.is_always_granted() {
             true
         } else {
@@ -263,15 +262,15 @@ pub fn apply_choice(
         decisions.insert(purpose.id.clone(), granted);
     }
     let mut refused = BTreeSet::new();
-    for third_party in config.third_parties() {
+    for third_party in rules.third_parties() {
         let id = &third_party.id;
-        let own = if config.third_party_refusable(third_party) {
+        let own = if rules.third_party_refusable(third_party) {
             let before = previous.is_some_and(|r| refused_by_own_switch(r, third_party));
             let refuse = match choice {
                 // "Accept all" lifts a third party's own refusal, except where a
                 // separate-consent purpose needs its own action anyway.
                 Choice::AcceptAll => {
-                    before && config.third_party_needs_separate_consent(third_party)
+                    before && rules.third_party_needs_separate_consent(third_party)
                 }
                 Choice::RejectAll => before,
                 Choice::Set(set) => set.get(id).map(|granted| !granted).unwrap_or(before),
@@ -290,10 +289,10 @@ pub fn apply_choice(
                 .all(|p| decisions.get(p) == Some(&true));
         decisions.insert(id.clone(), granted);
     }
-    let expiry = u64::from(config.record_expiry_days()) * DAY_MS;
+    let expiry = u64::from(rules.record_expiry_days()) * DAY_MS;
     let linked = previous.filter(|r| r.consent_id.len() <= MAX_KEPT_CONSENT_ID_BYTES);
     Ok(Record {
-        policy_version: config.policy().version.clone(),
+        policy_version: rules.policy_version().to_string(),
         consent_id: linked
             .map(|r| r.consent_id.clone())
             .unwrap_or_else(|| consent_id_from_random(context.random)),
@@ -304,7 +303,7 @@ pub fn apply_choice(
         method: context.method,
         gpc: context.gpc,
         decisions,
-        shown: config.fingerprints().clone(),
+        shown: rules.fingerprints().clone(),
         refused,
         age: previous.and_then(|r| r.age),
     })
@@ -314,7 +313,7 @@ pub fn apply_choice(
 /// user decided has changed (`state.changes` is empty), restated for this one: the same
 /// answers, the current policy version and fingerprints, its own time of decision. The
 /// stub then counts it again on the next page view. `None` while something is asked.
-pub fn carry_over(config: &Config, record: &Record, state: &ConsentState) -> Option<Record> {
+pub fn carry_over(rules: &Rules, record: &Record, state: &ConsentState) -> Option<Record> {
     if !state.changes.is_empty() {
         return None;
     }
@@ -323,39 +322,18 @@ pub fn carry_over(config: &Config, record: &Record, state: &ConsentState) -> Opt
         decisions.insert(id.clone(), (*answer)?);
     }
     Some(Record {
-        policy_version: config.policy().version.clone(),
+        policy_version: rules.policy_version().to_string(),
         decisions,
-        shown: config.fingerprints().clone(),
+        shown: rules.fingerprints().clone(),
         refused: state.refused.clone(),
         ..record.clone()
     })
 }
 
-/// The cookie and storage key names or `*`-patterns the configuration lists for
-/// what was withdrawn: storage items serving a revoked purpose or third party. The
-/// shell deletes them; Assent's own record key is never among them.
-pub fn storage_keys_to_clear(config: &Config, revoked: &[String]) -> Vec<String> {
-    let mut keys: Vec<String> = config
-        .storage()
-        .iter()
-        .filter(|item| {
-            item.purposes
-                .iter()
-                .chain(&item.third_parties)
-                .any(|id| revoked.contains(id))
-        })
-        .flat_map(|item| item.keys.iter().cloned())
-        .filter(|key| key != crate::record::STORAGE_KEY)
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::small_config;
+    use crate::test_support::{rules_of, small_config, small_rules};
 
     fn context(now: u64) -> DecisionContext {
         DecisionContext {
@@ -369,8 +347,8 @@ mod tests {
 
     #[test]
     fn nothing_is_granted_without_a_record_except_necessary() {
-        let config = small_config();
-        let state = ConsentState::new(&config, None, false);
+        let rules = small_rules();
+        let state = ConsentState::new(&rules, None, false);
         assert!(state.needs_decision);
         assert_eq!(state.get("necessary"), Some(true));
         assert_eq!(state.get("analytics"), None);
@@ -384,15 +362,15 @@ mod tests {
 
     #[test]
     fn accept_all_and_reject_all() {
-        let config = small_config();
-        let accepted = apply_choice(&config, None, &Choice::AcceptAll, context(10)).unwrap();
-        let state = ConsentState::new(&config, Some(&accepted), false);
+        let rules = small_rules();
+        let accepted = apply_choice(&rules, None, &Choice::AcceptAll, context(10)).unwrap();
+        let state = ConsentState::new(&rules, Some(&accepted), false);
         assert!(!state.needs_decision);
         assert_eq!(state.get("analytics"), Some(true));
         assert_eq!(state.get("stats-sdk"), Some(true));
         let rejected =
-            apply_choice(&config, Some(&accepted), &Choice::RejectAll, context(20)).unwrap();
-        let state = ConsentState::new(&config, Some(&rejected), false);
+            apply_choice(&rules, Some(&accepted), &Choice::RejectAll, context(20)).unwrap();
+        let state = ConsentState::new(&rules, Some(&rejected), false);
         assert_eq!(state.get("analytics"), Some(false));
         assert_eq!(state.get("marketing"), Some(false));
         assert_eq!(
@@ -411,10 +389,10 @@ mod tests {
 
     #[test]
     fn a_third_party_needs_every_purpose_it_serves() {
-        let config = small_config();
+        let rules = small_rules();
         let set = Choice::Set([("analytics".to_string(), true)].into());
-        let record = apply_choice(&config, None, &set, context(1)).unwrap();
-        let state = ConsentState::new(&config, Some(&record), false);
+        let record = apply_choice(&rules, None, &set, context(1)).unwrap();
+        let state = ConsentState::new(&rules, Some(&record), false);
         assert_eq!(state.get("stats-sdk"), Some(true), "serves analytics only");
         assert_eq!(
             state.get("ad-sdk"),
@@ -425,10 +403,10 @@ mod tests {
 
     #[test]
     fn set_keeps_unmentioned_decisions_and_rejects_bad_ids_whole() {
-        let config = small_config();
-        let first = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let rules = small_rules();
+        let first = apply_choice(&rules, None, &Choice::AcceptAll, context(1)).unwrap();
         let set = Choice::Set([("marketing".to_string(), false)].into());
-        let second = apply_choice(&config, Some(&first), &set, context(2)).unwrap();
+        let second = apply_choice(&rules, Some(&first), &set, context(2)).unwrap();
         assert_eq!(second.decisions["analytics"], true);
         assert_eq!(second.decisions["marketing"], false);
 
@@ -440,16 +418,17 @@ mod tests {
             ]
             .into(),
         );
-        let errors = apply_choice(&config, Some(&first), &bad, context(3)).unwrap_err();
+        let errors = apply_choice(&rules, Some(&first), &bad, context(3)).unwrap_err();
         assert_eq!(errors.len(), 2, "the good id does not save the bad ones");
         assert!(errors.contains(&ChoiceError::UnknownId("nope".into())));
         assert!(errors.contains(&ChoiceError::AlwaysGranted("necessary".into())));
 
-        let mut config = config;
+        let mut config = small_config();
         config.third_parties[0].purposes = vec!["necessary".into(), "analytics".into()];
+        let rules = rules_of(&config);
         let serves_necessary = Choice::Set([("stats-sdk".to_string(), false)].into());
         assert_eq!(
-            apply_choice(&config, Some(&first), &serves_necessary, context(4)).unwrap_err(),
+            apply_choice(&rules, Some(&first), &serves_necessary, context(4)).unwrap_err(),
             [ChoiceError::AlwaysGranted("stats-sdk".into())],
             "a third party that serves a necessary purpose has no switch of its own"
         );
@@ -457,10 +436,10 @@ mod tests {
 
     #[test]
     fn a_record_missing_a_new_consent_purpose_asks_again() {
-        let config = small_config();
-        let mut record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let rules = small_rules();
+        let mut record = apply_choice(&rules, None, &Choice::AcceptAll, context(1)).unwrap();
         record.decisions.remove("marketing");
-        let state = ConsentState::new(&config, Some(&record), false);
+        let state = ConsentState::new(&rules, Some(&record), false);
         assert!(state.needs_decision);
         assert_eq!(
             state.get("analytics"),
@@ -471,19 +450,19 @@ mod tests {
 
     #[test]
     fn a_third_party_refused_by_its_own_switch_stays_refused() {
-        let config = small_config();
-        let accepted = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let rules = small_rules();
+        let accepted = apply_choice(&rules, None, &Choice::AcceptAll, context(1)).unwrap();
         let set = |pairs: &[(&str, bool)]| {
             Choice::Set(pairs.iter().map(|(id, on)| (id.to_string(), *on)).collect())
         };
         let refused = apply_choice(
-            &config,
+            &rules,
             Some(&accepted),
             &set(&[("stats-sdk", false)]),
             context(2),
         )
         .unwrap();
-        let state = ConsentState::new(&config, Some(&refused), false);
+        let state = ConsentState::new(&rules, Some(&refused), false);
         assert_eq!(
             state.get("analytics"),
             Some(true),
@@ -499,57 +478,47 @@ mod tests {
 
         // The purpose off and on again: the third party's own refusal survives.
         let off = apply_choice(
-            &config,
+            &rules,
             Some(&refused),
             &set(&[("analytics", false)]),
             context(3),
         )
         .unwrap();
-        let on = apply_choice(
-            &config,
-            Some(&off),
-            &set(&[("analytics", true)]),
-            context(4),
-        )
-        .unwrap();
+        let on =
+            apply_choice(&rules, Some(&off), &set(&[("analytics", true)]), context(4)).unwrap();
         assert_eq!(
-            ConsentState::new(&config, Some(&on), false).get("stats-sdk"),
+            ConsentState::new(&rules, Some(&on), false).get("stats-sdk"),
             Some(false)
         );
-        assert!(ConsentState::new(&config, Some(&on), false)
+        assert!(ConsentState::new(&rules, Some(&on), false)
             .refused
             .contains("stats-sdk"));
 
         // Granting it back lifts only its own refusal; it still needs its purposes.
-        let back = apply_choice(
-            &config,
-            Some(&off),
-            &set(&[("stats-sdk", true)]),
-            context(5),
-        )
-        .unwrap();
+        let back =
+            apply_choice(&rules, Some(&off), &set(&[("stats-sdk", true)]), context(5)).unwrap();
         assert_eq!(
-            ConsentState::new(&config, Some(&back), false).get("stats-sdk"),
+            ConsentState::new(&rules, Some(&back), false).get("stats-sdk"),
             Some(false)
         );
         let both = apply_choice(
-            &config,
+            &rules,
             Some(&back),
             &set(&[("analytics", true)]),
             context(6),
         )
         .unwrap();
         assert_eq!(
-            ConsentState::new(&config, Some(&both), false).get("stats-sdk"),
+            ConsentState::new(&rules, Some(&both), false).get("stats-sdk"),
             Some(true)
         );
 
         // Reject all keeps it; accept all lifts it.
-        let rejected = apply_choice(&config, Some(&on), &Choice::RejectAll, context(7)).unwrap();
+        let rejected = apply_choice(&rules, Some(&on), &Choice::RejectAll, context(7)).unwrap();
         assert!(rejected.refused.contains("stats-sdk"));
-        let all = apply_choice(&config, Some(&rejected), &Choice::AcceptAll, context(8)).unwrap();
+        let all = apply_choice(&rules, Some(&rejected), &Choice::AcceptAll, context(8)).unwrap();
         assert_eq!(
-            ConsentState::new(&config, Some(&all), false).get("stats-sdk"),
+            ConsentState::new(&rules, Some(&all), false).get("stats-sdk"),
             Some(true)
         );
     }
@@ -558,6 +527,7 @@ mod tests {
     fn accept_all_keeps_a_refused_third_party_of_a_separate_consent_purpose() {
         let mut config = small_config();
         config.purposes[2].separate_consent = true; // marketing; ad-sdk serves it
+        let rules = rules_of(&config);
         let granted = Choice::Set(
             [
                 ("marketing".to_string(), true),
@@ -565,8 +535,8 @@ mod tests {
             ]
             .into(),
         );
-        let record = apply_choice(&config, None, &granted, context(1)).unwrap();
-        let all = apply_choice(&config, Some(&record), &Choice::AcceptAll, context(2)).unwrap();
+        let record = apply_choice(&rules, None, &granted, context(1)).unwrap();
+        let all = apply_choice(&rules, Some(&record), &Choice::AcceptAll, context(2)).unwrap();
         assert_eq!(all.decisions["marketing"], true);
         assert_eq!(
             all.decisions["ad-sdk"], false,
@@ -575,19 +545,19 @@ mod tests {
     }
 
     /// The small configuration with one purpose's or third party's text changed.
-    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Config {
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Rules {
         let mut json: serde_json::Value =
             serde_json::from_str(include_str!("../tests/fixtures/small-config.json")).unwrap();
         edit(&mut json);
-        Config::parse(&json.to_string()).unwrap()
+        rules_of(&crate::Config::parse(&json.to_string()).unwrap())
     }
 
     #[test]
     fn only_what_changed_is_asked_again() {
-        let config = small_config();
-        let record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let rules = small_rules();
+        let record = apply_choice(&rules, None, &Choice::AcceptAll, context(1)).unwrap();
         assert_eq!(record.shown.len(), 5, "every purpose and third party");
-        assert!(ConsentState::new(&config, Some(&record), false)
+        assert!(ConsentState::new(&rules, Some(&record), false)
             .changes
             .is_empty());
 
@@ -634,9 +604,9 @@ mod tests {
 
     #[test]
     fn a_new_third_party_is_asked_alone_across_a_policy_version() {
-        let config = small_config();
+        let rules = small_rules();
         let set = Choice::Set([("analytics".to_string(), true)].into());
-        let record = apply_choice(&config, None, &set, context(1)).unwrap();
+        let record = apply_choice(&rules, None, &set, context(1)).unwrap();
         let changed = edited(|c| {
             c["policy"]["version"] = "test-2".into();
             let mut added = c["thirdParties"][0].clone();
@@ -672,7 +642,7 @@ mod tests {
 
     #[test]
     fn a_record_carries_over_only_when_nothing_it_decided_changed() {
-        let config = small_config();
+        let rules = small_rules();
         let set = Choice::Set(
             [
                 ("analytics".to_string(), true),
@@ -680,7 +650,7 @@ mod tests {
             ]
             .into(),
         );
-        let record = apply_choice(&config, None, &set, context(1)).unwrap();
+        let record = apply_choice(&rules, None, &set, context(1)).unwrap();
         // A new version whose only change is the necessary purpose's text.
         let next = edited(|c| {
             c["policy"]["version"] = "test-2".into();
@@ -710,8 +680,8 @@ mod tests {
 
     #[test]
     fn a_set_does_not_keep_what_changed_unseen() {
-        let config = small_config();
-        let record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let rules = small_rules();
+        let record = apply_choice(&rules, None, &Choice::AcceptAll, context(1)).unwrap();
         let changed = edited(|c| c["purposes"][1]["description"]["en"] = "Now more".into());
         let set = Choice::Set([("marketing".to_string(), true)].into());
         let next = apply_choice(&changed, Some(&record), &set, context(2)).unwrap();
@@ -723,10 +693,10 @@ mod tests {
 
     #[test]
     fn a_record_without_fingerprints_holds_for_its_own_version_only() {
-        let config = small_config();
-        let mut record = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let rules = small_rules();
+        let mut record = apply_choice(&rules, None, &Choice::AcceptAll, context(1)).unwrap();
         record.shown.clear();
-        assert!(!ConsentState::new(&config, Some(&record), false).needs_decision);
+        assert!(!ConsentState::new(&rules, Some(&record), false).needs_decision);
         let changed = edited(|c| c["policy"]["version"] = "test-2".into());
         let state = ConsentState::new(&changed, Some(&record), false);
         assert_eq!(state.get("analytics"), None);
@@ -735,10 +705,10 @@ mod tests {
 
     #[test]
     fn changed_ids() {
-        let config = small_config();
-        let before = ConsentState::new(&config, None, false);
-        let record = apply_choice(&config, None, &Choice::RejectAll, context(1)).unwrap();
-        let after = ConsentState::new(&config, Some(&record), false);
+        let rules = small_rules();
+        let before = ConsentState::new(&rules, None, false);
+        let record = apply_choice(&rules, None, &Choice::RejectAll, context(1)).unwrap();
+        let after = ConsentState::new(&rules, Some(&record), false);
         assert_eq!(
             after.changed_since(&before),
             vec!["ad-sdk", "analytics", "marketing", "stats-sdk"]
@@ -750,26 +720,26 @@ mod tests {
     fn accept_all_never_grants_separate_consent_purposes() {
         let mut config = small_config();
         config.purposes[2].separate_consent = true; // marketing
-        let accepted = apply_choice(&config, None, &Choice::AcceptAll, context(1)).unwrap();
+        let rules = rules_of(&config);
+        let accepted = apply_choice(&rules, None, &Choice::AcceptAll, context(1)).unwrap();
         assert_eq!(accepted.decisions["analytics"], true);
         assert_eq!(accepted.decisions["marketing"], false, "not by accept all");
         assert_eq!(accepted.decisions["ad-sdk"], false, "nor its third parties");
-        let state = ConsentState::new(&config, Some(&accepted), false);
+        let state = ConsentState::new(&rules, Some(&accepted), false);
         assert!(!state.needs_decision, "refused counts as decided");
 
         let set = BTreeMap::from([("marketing".to_string(), true)]);
-        let granted =
-            apply_choice(&config, Some(&accepted), &Choice::Set(set), context(2)).unwrap();
+        let granted = apply_choice(&rules, Some(&accepted), &Choice::Set(set), context(2)).unwrap();
         assert_eq!(
             granted.decisions["marketing"], true,
             "its own action grants it"
         );
-        let again = apply_choice(&config, Some(&granted), &Choice::AcceptAll, context(3)).unwrap();
+        let again = apply_choice(&rules, Some(&granted), &Choice::AcceptAll, context(3)).unwrap();
         assert_eq!(
             again.decisions["marketing"], true,
             "accept all keeps the separate decision"
         );
-        let rejected = apply_choice(&config, Some(&again), &Choice::RejectAll, context(4)).unwrap();
+        let rejected = apply_choice(&rules, Some(&again), &Choice::RejectAll, context(4)).unwrap();
         assert_eq!(
             rejected.decisions["marketing"], false,
             "reject all withdraws it"
@@ -780,7 +750,8 @@ mod tests {
     fn gpc_refuses_marked_purposes_until_the_user_explicitly_grants_them() {
         let mut config = small_config();
         config.purposes[2].refused_by_gpc = true; // marketing
-        let fresh = ConsentState::new(&config, None, true);
+        let rules = rules_of(&config);
+        let fresh = ConsentState::new(&rules, None, true);
         assert_eq!(
             fresh.get("marketing"),
             Some(false),
@@ -788,7 +759,7 @@ mod tests {
         );
         assert_eq!(fresh.get("analytics"), None, "others still asked");
         assert_eq!(
-            ConsentState::new(&config, None, false).get("marketing"),
+            ConsentState::new(&rules, None, false).get("marketing"),
             None,
             "no signal"
         );
@@ -797,7 +768,7 @@ mod tests {
             gpc: true,
             ..context(5)
         };
-        let accepted = apply_choice(&config, None, &Choice::AcceptAll, gpc).unwrap();
+        let accepted = apply_choice(&rules, None, &Choice::AcceptAll, gpc).unwrap();
         assert!(accepted.gpc, "the record notes the signal");
         assert_eq!(
             accepted.decisions["marketing"], false,
@@ -805,9 +776,9 @@ mod tests {
         );
         assert_eq!(accepted.decisions["analytics"], true);
         let explicit = Choice::Set([("marketing".to_string(), true)].into());
-        let granted = apply_choice(&config, Some(&accepted), &explicit, gpc).unwrap();
+        let granted = apply_choice(&rules, Some(&accepted), &explicit, gpc).unwrap();
         assert_eq!(
-            ConsentState::new(&config, Some(&granted), true).get("marketing"),
+            ConsentState::new(&rules, Some(&granted), true).get("marketing"),
             Some(true),
             "an explicit grant overrides the signal"
         );
@@ -837,14 +808,15 @@ mod tests {
             item("ads", &["marketing"], &["_ad"]),
             item("own", &["analytics"], &["assent"]),
         ];
+        let rules = rules_of(&config);
         assert_eq!(
-            storage_keys_to_clear(&config, &["analytics".into()]),
+            rules.storage_keys_to_clear(&["analytics".into()]),
             ["_sid", "_stats*"]
         );
         assert_eq!(
-            storage_keys_to_clear(&config, &["marketing".into(), "analytics".into()]),
+            rules.storage_keys_to_clear(&["marketing".into(), "analytics".into()]),
             ["_ad", "_sid", "_stats*"]
         );
-        assert!(storage_keys_to_clear(&config, &[]).is_empty());
+        assert!(rules.storage_keys_to_clear(&[]).is_empty());
     }
 }

@@ -5,10 +5,13 @@
 //! - `"analytics marketing"`: every id must be granted;
 //! - `"!analytics"`: runs when analytics is refused (not while undecided);
 //! - an unknown id or an empty expression never runs: failing closed.
+//!
+//! A blocked element's placeholder ([`GateExpression::allowance`]) names what it needs
+//! from the rules' compiled names ([`Rules`]).
 
-use crate::config::{Config, ConsentSubject, Purpose};
 use crate::decision::ConsentState;
 use crate::language::Lang;
+use crate::rules::{Purpose, Rules, Subject};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GateExpression {
@@ -57,7 +60,7 @@ impl GateExpression {
     /// What a blocked element's placeholder offers: the names of the third parties
     /// and purposes it needs, and the consent purposes that allowing it grants. `None`
     /// when no single "allow" can unblock it (a negated or unknown id).
-    pub fn allowance(&self, config: &Config, lang: Lang) -> Option<Allowance> {
+    pub fn allowance(&self, rules: &Rules, lang: Lang) -> Option<Allowance> {
         if self.terms.is_empty() {
             return None;
         }
@@ -66,21 +69,19 @@ impl GateExpression {
             if term.negated {
                 return None;
             }
-            let purposes: Vec<&Purpose> = match config.subject(&term.id)? {
-                ConsentSubject::Purpose(i) => vec![&config.purposes()[i]],
-                ConsentSubject::ThirdParty(i) => {
-                    let third_party = &config.third_parties()[i];
-                    allowance
-                        .third_parties
-                        .push(third_party.name.get(lang).to_string());
+            let purposes: Vec<&Purpose> = match rules.subject(&term.id)? {
+                Subject::Purpose(purpose) => vec![purpose],
+                Subject::ThirdParty(third_party) => {
+                    let names = rules.third_party_names(&third_party.id, lang)?;
+                    allowance.third_parties.push(names.name.clone());
                     // Its own switch too, in case it was refused by that alone.
-                    if config.third_party_refusable(third_party) {
+                    if rules.third_party_refusable(third_party) {
                         allowance.grants.push(third_party.id.clone());
                     }
                     third_party
                         .purposes
                         .iter()
-                        .filter_map(|id| config.purpose(id))
+                        .filter_map(|id| rules.purpose(id))
                         .collect()
                 }
             };
@@ -89,8 +90,9 @@ impl GateExpression {
                 .filter(|p| !p.legal_basis.is_always_granted())
             {
                 if !allowance.grants.contains(&purpose.id) {
+                    let names = rules.purpose_names(&purpose.id, lang)?;
                     allowance.grants.push(purpose.id.clone());
-                    allowance.purposes.push(purpose.name.get(lang).to_string());
+                    allowance.purposes.push(names.name.clone());
                 }
             }
         }
@@ -113,19 +115,19 @@ pub struct Allowance {
 #[cfg(test)]
 mod allowance_tests {
     use super::*;
-    use crate::test_support::small_config;
+    use crate::test_support::small_rules;
 
     #[test]
     fn names_the_third_party_and_grants_its_consent_purposes() {
-        let config = small_config();
+        let rules = small_rules();
         let allowance = GateExpression::parse("ad-sdk")
-            .allowance(&config, Lang::En)
+            .allowance(&rules, Lang::En)
             .unwrap();
         assert_eq!(allowance.third_parties, ["Ad SDK"]);
         assert_eq!(allowance.purposes, ["Analytics", "Marketing"]);
         assert_eq!(allowance.grants, ["ad-sdk", "analytics", "marketing"]);
         let zh = GateExpression::parse("analytics necessary")
-            .allowance(&config, Lang::ZhCn)
+            .allowance(&rules, Lang::ZhCn)
             .unwrap();
         assert_eq!(
             zh.purposes,
@@ -133,11 +135,11 @@ mod allowance_tests {
             "always-granted purposes need no allowing"
         );
         assert_eq!(
-            GateExpression::parse("!analytics").allowance(&config, Lang::En),
+            GateExpression::parse("!analytics").allowance(&rules, Lang::En),
             None
         );
         assert_eq!(
-            GateExpression::parse("nope").allowance(&config, Lang::En),
+            GateExpression::parse("nope").allowance(&rules, Lang::En),
             None
         );
     }
@@ -149,13 +151,13 @@ mod tests {
     use crate::decision::{apply_choice, Choice};
 
     use crate::record::Method;
-    use crate::test_support::small_config;
+    use crate::test_support::small_rules;
 
     fn state(choice: Option<Choice>) -> ConsentState {
-        let config = small_config();
+        let rules = small_rules();
         let ctx = crate::test_support::context(1, Method::Api);
-        let record = choice.map(|c| apply_choice(&config, None, &c, ctx).unwrap());
-        ConsentState::new(&config, record.as_ref(), false)
+        let record = choice.map(|c| apply_choice(&rules, None, &c, ctx).unwrap());
+        ConsentState::new(&rules, record.as_ref(), false)
     }
 
     #[test]

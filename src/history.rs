@@ -135,7 +135,7 @@ mod tests {
     use crate::config::Config;
     use crate::decision::apply_choice;
     use crate::record::Method;
-    use crate::test_support::small_config;
+    use crate::test_support::{rules_of, small_config};
 
     fn record(choice: &Choice) -> Record {
         record_for(&small_config(), choice)
@@ -143,7 +143,7 @@ mod tests {
 
     fn record_for(config: &Config, choice: &Choice) -> Record {
         let context = crate::test_support::context(1_700_000_000_000, Method::Preferences);
-        apply_choice(config, None, choice, context).unwrap()
+        apply_choice(&rules_of(config), None, choice, context).unwrap()
     }
 
     #[test]

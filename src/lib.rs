@@ -36,7 +36,7 @@ pub const DEFAULT_CONFIG_JSON: &str = include_str!("../config/default.json");
 #[cfg(test)]
 pub(crate) mod test_support {
     use crate::decision::DecisionContext;
-    use crate::{Config, Lang, Method};
+    use crate::{Config, Lang, Method, Rules};
 
     /// A decision's context for unit tests: English, no GPC, fixed randomness.
     pub fn context(now: u64, method: Method) -> DecisionContext {
@@ -53,5 +53,16 @@ pub(crate) mod test_support {
     pub fn small_config() -> Config {
         Config::parse(include_str!("../tests/fixtures/small-config.json"))
             .expect("small config is valid")
+    }
+
+    /// The rules the runtime runs on for a configuration: compiled, then checked, as
+    /// `start` builds them.
+    pub fn rules_of(config: &Config) -> Rules {
+        crate::compile::rules(config, "").expect("a compiled configuration runs")
+    }
+
+    /// The rules of the small configuration.
+    pub fn small_rules() -> Rules {
+        rules_of(&small_config())
     }
 }

@@ -89,14 +89,15 @@ mod tests {
     use crate::decision::{apply_choice, Choice};
 
     use crate::record::Method;
-    use crate::test_support::small_config;
+    use crate::test_support::{rules_of, small_config};
 
     #[test]
     fn names_the_controller_policy_purposes_data_recipients_and_the_consent() {
         let config = small_config();
+        let rules = rules_of(&config);
         let context = crate::test_support::context(7, Method::Banner);
         let set = Choice::Set([("analytics".to_string(), true)].into());
-        let record = apply_choice(&config, None, &set, context).unwrap();
+        let record = apply_choice(&rules, None, &set, context).unwrap();
         let receipt = receipt(&config, &record);
         assert_eq!(receipt["receiptVersion"], RECEIPT_VERSION);
         assert_eq!(receipt["consentId"], record.consent_id.as_str());
@@ -122,7 +123,7 @@ mod tests {
         // A third party refused by its own switch is not a recipient, though its
         // purpose is granted; a guardian's confirmation is on the receipt.
         let set = Choice::Set([("stats-sdk".to_string(), false)].into());
-        let mut refused = apply_choice(&config, Some(&record), &set, context).unwrap();
+        let mut refused = apply_choice(&rules, Some(&record), &set, context).unwrap();
         refused.age = Some(crate::record::Age::Guardian);
         let second = super::receipt(&config, &refused);
         assert_eq!(second["purposes"][1]["granted"], true);

@@ -1,12 +1,8 @@
 //! The runtime's view of a configuration: [`Rules`], built from a compiled runtime
 //! configuration ([`CompiledConfig`], docs/build-format.md) by
-//! [`Rules::from_compiled`]: the data the decisions need (ids in order, legal bases,
-//! the third party → purpose map, flags, fingerprints, storage keys, the names
-//! placeholders and the re-consent list show) and their lookups. The decisions
-//! (`crate::decision`, `crate::changes`, `crate::consent_mode`, `crate::gate`) still
-//! run on the source [`crate::Config`]; they move onto these rules next (issue 14,
-//! stage b), and with them the rules themselves (a third party's own switch, the keys
-//! a withdrawal clears), which stay in one place each until then.
+//! [`Rules::from_compiled`]. Every decision (`crate::decision`, `crate::changes`,
+//! `crate::consent_mode`, `crate::gate`) runs on it, never on the source
+//! [`crate::Config`].
 //!
 //! Invariants, which hold for every `Rules` because `from_compiled` is the only way to
 //! make one:
@@ -33,7 +29,7 @@ use crate::compiled::{
     CompiledConfig, CompiledPurpose, CompiledThirdParty, Names, PurposeNames, ThirdPartyNames,
     BUILD_FORMAT_VERSION,
 };
-use crate::config::ConsentMode;
+use crate::config::{ConsentMode, LegalBasis};
 use crate::language::Lang;
 
 /// A purpose, as the rules decide on it: the compiled file's own element, kept as it
@@ -378,6 +374,23 @@ impl Rules {
         }
     }
 
+    /// Whether a third party has its own switch: every purpose it serves is a
+    /// consent purpose (refusing one that serves a necessary purpose would refuse
+    /// that purpose too).
+    pub fn third_party_refusable(&self, third_party: &ThirdParty) -> bool {
+        third_party_refusable(&third_party.purposes, |id| {
+            self.purpose(id).map(|p| p.legal_basis)
+        })
+    }
+    /// Whether a third party serves a purpose that needs separate consent: "accept
+    /// all" and "accept the changes" then leave it to that purpose's own action.
+    pub fn third_party_needs_separate_consent(&self, third_party: &ThirdParty) -> bool {
+        third_party
+            .purposes
+            .iter()
+            .any(|id| self.purpose(id).is_some_and(|p| p.separate_consent))
+    }
+
     /// The fingerprint of a purpose or third party as configured.
     pub fn fingerprint(&self, id: &str) -> Option<&str> {
         self.fingerprints.get(id).map(String::as_str)
@@ -387,11 +400,21 @@ impl Rules {
         &self.fingerprints
     }
 
-    /// The cookie and storage keys (names or `*`-patterns) listed for one purpose or
-    /// third party, sorted: what withdrawing it clears. None for an id without keys.
-    pub fn storage_keys(&self, id: &str) -> &[String] {
-        self.storage_keys.get(id).map_or(&[], Vec::as_slice)
+    /// The cookie and storage key names or `*`-patterns to clear for what was
+    /// withdrawn: the sorted union of the keys listed for each revoked purpose or
+    /// third party. Never Assent's own record key.
+    pub fn storage_keys_to_clear(&self, revoked: &[String]) -> Vec<String> {
+        let mut keys: Vec<String> = revoked
+            .iter()
+            .filter_map(|id| self.storage_keys.get(id))
+            .flatten()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
     }
+
     /// A purpose's name and what it is, in `lang`.
     pub fn purpose_names(&self, id: &str, lang: Lang) -> Option<&PurposeNames> {
         self.names_in(lang)?.purposes.get(id)
@@ -407,4 +430,18 @@ impl Rules {
     fn names_in(&self, lang: Lang) -> Option<&Names> {
         self.names.get(lang.tag())
     }
+}
+
+/// The one rule for a third party's own switch, on whichever view of a configuration
+/// asks: it has one when every purpose it serves is a consent purpose (`basis_of`
+/// gives a purpose id's legal basis, `None` for an unknown id, which locks it). The
+/// rules ask it through [`Rules::third_party_refusable`]; the preferences dialog,
+/// which still renders the source configuration, asks it directly.
+pub fn third_party_refusable(
+    purposes: &[String],
+    basis_of: impl Fn(&str) -> Option<LegalBasis>,
+) -> bool {
+    purposes
+        .iter()
+        .all(|id| basis_of(id).is_some_and(|basis| !basis.is_always_granted()))
 }

@@ -10,7 +10,7 @@ use assent::{Config, Lang, Method};
 use serde_json::{json, Value};
 
 mod common;
-use common::small_config;
+use common::{rules_of, small_config};
 
 const NOW: u64 = 1_700_000_000_000;
 
@@ -40,14 +40,15 @@ fn a_consent_id_assent_did_not_write_is_not_carried_into_the_next_record() {
     assert!(stored.len() <= MAX_RECORD_LENGTH);
     let previous = decode(Some(&stored), policy, NOW).expect("the stored record counts");
 
-    let made = apply_choice(&config, Some(&previous), &Choice::AcceptAll, context()).unwrap();
+    let rules = rules_of(assent::DEFAULT_CONFIG_JSON);
+    let made = apply_choice(&rules, Some(&previous), &Choice::AcceptAll, context()).unwrap();
     assert_eq!(made.consent_id.len(), 36, "a new consent id");
     assert_eq!(made.created_at, NOW, "a new consent");
     assert_eq!(decode(Some(&made.encode()), policy, NOW), Ok(made));
 
     // An id of Assent's own is kept, as before.
-    let mine = apply_choice(&config, None, &Choice::RejectAll, context()).unwrap();
-    let again = apply_choice(&config, Some(&mine), &Choice::AcceptAll, context()).unwrap();
+    let mine = apply_choice(&rules, None, &Choice::RejectAll, context()).unwrap();
+    let again = apply_choice(&rules, Some(&mine), &Choice::AcceptAll, context()).unwrap();
     assert_eq!(again.consent_id, mine.consent_id);
 }
 
@@ -87,10 +88,10 @@ fn a_configuration_whose_record_cannot_fit_is_refused() {
         config
     };
     assert_eq!(refusal(&with_third_parties(380)), Vec::<String>::new());
-    let fits = Config::parse(&with_third_parties(380).to_string()).unwrap();
+    let fits = rules_of(&with_third_parties(380).to_string());
     let made = apply_choice(&fits, None, &Choice::RejectAll, context()).unwrap();
     assert_eq!(
-        decode(Some(&made.encode()), &fits.policy().version, NOW),
+        decode(Some(&made.encode()), fits.policy_version(), NOW),
         Ok(made)
     );
     assert_eq!(refusal(&with_third_parties(450)).len(), 1);

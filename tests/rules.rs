@@ -258,3 +258,44 @@ fn each_structural_fault_is_refused_with_its_path() {
         assert!(error.to_string().starts_with(fault.path), "{error}");
     }
 }
+
+/// What the re-consent list and the iframe placeholders said for the seed when they
+/// ran on the source configuration (`tests/fixtures/seed-rules-texts.json`, written by
+/// the Config-based code before the port): every purpose and third party asked again,
+/// new and changed alternately, in both languages. On the rules they say exactly the
+/// same.
+#[test]
+fn the_seed_answers_exactly_as_before_the_rules() {
+    let before: Value = serde_json::from_str(&common::fixture("seed-rules-texts.json")).unwrap();
+    let rules = common::rules_of(assent::DEFAULT_CONFIG_JSON);
+    let ids: Vec<String> = rules.fingerprints().keys().cloned().collect();
+    let changes: Vec<assent::decision::Change> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| assent::decision::Change {
+            id: id.clone(),
+            new: i % 2 == 0,
+        })
+        .collect();
+    for lang in Lang::ALL {
+        let items = assent::changes::describe(&rules, &changes, Some("{}"), lang);
+        let was = &before[lang.tag()];
+        assert_eq!(
+            serde_json::to_value(&items).unwrap(),
+            was["describe"],
+            "{lang}"
+        );
+        let separate: Vec<bool> = items.iter().map(|i| i.separate).collect();
+        assert_eq!(json!(separate), was["separate"], "{lang}");
+        let allowances: Vec<Value> = ids
+            .iter()
+            .map(|id| {
+                let a = assent::gate::GateExpression::parse(id)
+                    .allowance(&rules, lang)
+                    .unwrap();
+                json!({"id": id, "thirdParties": a.third_parties, "purposes": a.purposes, "grants": a.grants})
+            })
+            .collect();
+        assert_eq!(json!(allowances), was["allowance"], "{lang}");
+    }
+}

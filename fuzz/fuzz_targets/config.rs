@@ -119,7 +119,10 @@ fn check_usable(config: &Config) {
             );
         }
     }
-    // A valid configuration can be decided on, and the record it produces counts.
+    // A valid configuration compiles into rules, they can be decided on, and the
+    // record they produce counts.
+    let rules = assent::compile::rules(config, "").expect("a valid configuration runs");
+    let config = &rules;
     let now = 1_700_000_000_000;
     let state = ConsentState::new(config, None, false);
     for p in config.purposes() {
@@ -135,7 +138,7 @@ fn check_usable(config: &Config) {
             method: Method::Banner,
         };
         let made = apply_choice(config, None, &choice, context).expect("accept/reject all apply");
-        let decoded = record::decode(Some(&made.encode()), &config.policy().version, now)
+        let decoded = record::decode(Some(&made.encode()), config.policy_version(), now)
             .unwrap_or_else(|r| panic!("the record of {choice:?} does not count: {r}"));
         assert_eq!(decoded, made);
         assert!(!ConsentState::new(config, Some(&decoded), false).needs_decision);

@@ -8,23 +8,21 @@
 //! have to a `set`. Byte 1: which of the first eight purposes a `set` names; byte 2:
 //! the value each gets.
 //!
-//! The rules of src/decision.rs are checked, not just run: without a record nothing
-//! but always-granted purposes is granted; a third party is granted only when all its
-//! purposes are; a bad `set` writes nothing; a choice that applies yields a record of
-//! every purpose and third party, for this policy, that decodes to itself and leaves
-//! nothing undecided; a previous record's consent id and creation time are kept (when
+//! The rules of src/decision.rs, on the seed's `Rules` as the runtime builds them, are
+//! checked, not just run: without a record nothing but always-granted purposes is
+//! granted; a third party is granted only when all its purposes are; a bad `set`
+//! writes nothing; a choice that applies yields a record of every purpose and third
+//! party, for this policy, that decodes to itself and leaves nothing undecided; a previous record's consent id and creation time are kept (when
 //! the id is one Assent could have written).
 
 #![no_main]
 
 use std::collections::BTreeMap;
 
-use assent::decision::{
-    apply_choice, carry_over, storage_keys_to_clear, Choice, DecisionContext,
-};
+use assent::decision::{apply_choice, carry_over, Choice, DecisionContext};
 use assent::record::{decode, decode_carried_over, MAX_KEPT_CONSENT_ID_BYTES, STORAGE_KEY};
-use assent::{consent_mode, receipt, Config, ConsentState, Lang, Method, Record};
-use assent_fuzz::{measure, seed_config};
+use assent::{consent_mode, receipt, ConsentState, Lang, Method, Record, Rules};
+use assent_fuzz::{measure, seed_config, seed_rules};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: u64 = 1_700_000_000_000;
@@ -33,8 +31,8 @@ fuzz_target!(|data: &[u8]| {
     let &[flags, set_mask, set_values, ref stored @ ..] = data else {
         return;
     };
-    let config = seed_config();
-    let policy = config.policy().version.as_str();
+    let rules = seed_rules();
+    let policy = rules.policy_version();
     let stored = String::from_utf8_lossy(stored);
     // A record of this policy version, or one of another that lists fingerprints.
     let previous = decode(Some(&stored), policy, NOW)
@@ -42,16 +40,16 @@ fuzz_target!(|data: &[u8]| {
         .ok();
     let gpc = flags & 1 != 0;
 
-    let before = ConsentState::new(config, previous.as_ref(), gpc);
-    check_state(config, previous.as_ref(), gpc, &before);
+    let before = ConsentState::new(rules, previous.as_ref(), gpc);
+    check_state(rules, previous.as_ref(), gpc, &before);
     if let Some(previous) = &previous {
         // Restated only when nothing is asked, and then it answers exactly the same.
-        let carried = carry_over(config, previous, &before);
+        let carried = carry_over(rules, previous, &before);
         assert_eq!(carried.is_some(), before.changes.is_empty(), "{:?}", before.changes);
         if let Some(carried) = carried {
             let reread = decode(Some(&carried.encode()), policy, NOW)
                 .unwrap_or_else(|r| panic!("the restated record does not count: {r}"));
-            assert_eq!(ConsentState::new(config, Some(&reread), gpc), before);
+            assert_eq!(ConsentState::new(rules, Some(&reread), gpc), before);
         }
     }
 
@@ -61,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         1 => Choice::RejectAll,
         _ => {
             let mut set = BTreeMap::new();
-            for (i, purpose) in config.purposes().iter().take(8).enumerate() {
+            for (i, purpose) in rules.purposes().iter().take(8).enumerate() {
                 if set_mask & (1 << i) != 0 {
                     let granted = set_values & (1 << i) != 0;
                     bad_set |= !granted && purpose.legal_basis.is_always_granted();
@@ -74,10 +72,10 @@ fuzz_target!(|data: &[u8]| {
             }
             // A third party's own switch, on or off.
             if flags & 32 != 0 {
-                let tps = config.third_parties();
+                let tps = rules.third_parties();
                 let t = &tps[usize::from(set_values) % tps.len()];
                 let granted = flags & 64 != 0;
-                bad_set |= !granted && !config.third_party_refusable(t);
+                bad_set |= !granted && !rules.third_party_refusable(t);
                 set.insert(t.id.clone(), granted);
             }
             Choice::Set(set)
@@ -92,7 +90,7 @@ fuzz_target!(|data: &[u8]| {
         language: if flags & 8 != 0 { Lang::En } else { Lang::ZhCn },
         method: Method::Preferences,
     };
-    let (applied, _) = measure(|| apply_choice(config, previous.as_ref(), &choice, context));
+    let (applied, _) = measure(|| apply_choice(rules, previous.as_ref(), &choice, context));
     let made = match applied {
         Err(errors) => {
             assert!(bad_set, "{choice:?} refused: {errors:?}");
@@ -105,34 +103,36 @@ fuzz_target!(|data: &[u8]| {
         !bad_set,
         "{choice:?} applied although it names a bad id or refuses a necessary purpose"
     );
-    check_made(config, previous.as_ref(), &choice, gpc, &made);
+    check_made(rules, previous.as_ref(), &choice, gpc, &made);
 
     let reread = decode(Some(&made.encode()), policy, NOW)
         .unwrap_or_else(|r| panic!("the record just written does not count: {r}"));
     assert_eq!(reread, made);
-    let after = ConsentState::new(config, Some(&reread), gpc);
-    check_state(config, Some(&reread), gpc, &after);
+    let after = ConsentState::new(rules, Some(&reread), gpc);
+    check_state(rules, Some(&reread), gpc, &after);
     assert!(!after.needs_decision, "undecided after a decision");
 
-    let receipt = receipt::receipt(config, &reread);
+    let receipt = receipt::receipt(seed_config(), &reread);
     assert!(receipt.is_object());
-    let _ = consent_mode::signals(config, &after);
+    let _ = consent_mode::signals(rules, &after);
     let revoked: Vec<String> = after
         .answers
         .iter()
         .filter(|(id, answer)| **answer == Some(false) && before.get(id) == Some(true))
         .map(|(id, _)| id.clone())
         .collect();
-    assert!(!storage_keys_to_clear(config, &revoked).contains(&STORAGE_KEY.to_string()));
+    assert!(!rules
+        .storage_keys_to_clear(&revoked)
+        .contains(&STORAGE_KEY.to_string()));
 });
 
 /// What a record still says about `id`: its decision while what was shown is
 /// unchanged (the fingerprint, or the policy version for a record without them).
-fn holds(config: &Config, record: &Record, id: &str) -> Option<bool> {
+fn holds(rules: &Rules, record: &Record, id: &str) -> Option<bool> {
     let same = if record.shown.is_empty() {
-        record.policy_version == config.policy().version
+        record.policy_version == rules.policy_version()
     } else {
-        record.shown.get(id).map(String::as_str) == config.fingerprint(id)
+        record.shown.get(id).map(String::as_str) == rules.fingerprint(id)
     };
     if same {
         record.decisions.get(id).copied()
@@ -141,21 +141,21 @@ fn holds(config: &Config, record: &Record, id: &str) -> Option<bool> {
     }
 }
 
-fn check_state(config: &Config, record: Option<&Record>, gpc: bool, state: &ConsentState) {
-    let ids = config.purposes().len() + config.third_parties().len();
+fn check_state(rules: &Rules, record: Option<&Record>, gpc: bool, state: &ConsentState) {
+    let ids = rules.purposes().len() + rules.third_parties().len();
     assert_eq!(
         state.answers.len(),
         ids,
         "one answer per purpose and third party"
     );
     let mut undecided = false;
-    for p in config.purposes() {
+    for p in rules.purposes() {
         let answer = state.answers[&p.id];
         if p.legal_basis.is_always_granted() {
             assert_eq!(answer, Some(true), "{} is always granted", p.id);
             continue;
         }
-        let recorded = record.and_then(|r| holds(config, r, &p.id));
+        let recorded = record.and_then(|r| holds(rules, r, &p.id));
         let expected = match recorded {
             None if gpc && p.refused_by_gpc => Some(false),
             other => other,
@@ -163,16 +163,16 @@ fn check_state(config: &Config, record: Option<&Record>, gpc: bool, state: &Cons
         assert_eq!(answer, expected, "{}", p.id);
         undecided |= answer.is_none();
     }
-    for t in config.third_parties() {
+    for t in rules.third_parties() {
         let all = t.purposes.iter().all(|p| state.get(p) == Some(true));
         let answer = state.answers[&t.id];
         if answer == Some(true) {
             assert!(all, "{} granted without its purposes", t.id);
         }
-        if record.is_some_and(|r| r.refused.contains(&t.id)) && config.third_party_refusable(t) {
+        if record.is_some_and(|r| r.refused.contains(&t.id)) && rules.third_party_refusable(t) {
             assert_eq!(answer, Some(false), "{} refused by its own switch", t.id);
         }
-        if !config.third_party_refusable(t) {
+        if !rules.third_party_refusable(t) {
             assert_eq!(answer == Some(true), all, "{} has no switch of its own", t.id);
         }
         undecided |= all && answer.is_none();
@@ -182,17 +182,17 @@ fn check_state(config: &Config, record: Option<&Record>, gpc: bool, state: &Cons
 }
 
 fn check_made(
-    config: &Config,
+    rules: &Rules,
     previous: Option<&Record>,
     choice: &Choice,
     gpc: bool,
     made: &Record,
 ) {
-    assert_eq!(made.policy_version, config.policy().version);
+    assert_eq!(made.policy_version, rules.policy_version());
     assert_eq!(made.updated_at, NOW);
     assert_eq!(
         made.expires_at,
-        NOW + u64::from(config.record_expiry_days()) * assent::record::DAY_MS
+        NOW + u64::from(rules.record_expiry_days()) * assent::record::DAY_MS
     );
     match previous {
         Some(previous) if previous.consent_id.len() <= MAX_KEPT_CONSENT_ID_BYTES => {
@@ -204,16 +204,16 @@ fn check_made(
             assert_eq!(made.created_at, NOW);
         }
     }
-    let ids = config.purposes().len() + config.third_parties().len();
+    let ids = rules.purposes().len() + rules.third_parties().len();
     assert_eq!(
         made.decisions.len(),
         ids,
         "a record names every purpose and third party"
     );
     assert_eq!(made.shown.len(), ids, "and what each looked like");
-    for p in config.purposes() {
+    for p in rules.purposes() {
         let granted = made.decisions[&p.id];
-        let kept = previous.and_then(|r| holds(config, r, &p.id));
+        let kept = previous.and_then(|r| holds(rules, r, &p.id));
         let expected = if p.legal_basis.is_always_granted() {
             true
         } else {
@@ -227,10 +227,10 @@ fn check_made(
         };
         assert_eq!(granted, expected, "{} after {choice:?}", p.id);
     }
-    for t in config.third_parties() {
+    for t in rules.third_parties() {
         let all = t.purposes.iter().all(|p| made.decisions[p]);
         let own = !made.refused.contains(&t.id);
-        assert!(own || config.third_party_refusable(t), "{} has no switch", t.id);
+        assert!(own || rules.third_party_refusable(t), "{} has no switch", t.id);
         assert_eq!(made.decisions[&t.id], all && own, "{}", t.id);
         if let Choice::Set(set) = choice {
             if let Some(granted) = set.get(&t.id) {

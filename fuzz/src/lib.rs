@@ -1,5 +1,5 @@
 //! What the fuzz targets share: a memory meter that is also a hard limit, and the
-//! seed configuration, parsed once.
+//! seed configuration, parsed once, with its rules.
 //!
 //! Why a meter of our own: libFuzzer's `-malloc_limit_mb` needs a sanitizer's malloc
 //! hooks, and sanitizers need a nightly compiler, which this project does not use. So
@@ -13,7 +13,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use assent::Config;
+use assent::{Config, Rules};
 
 /// No input may make the heap hold more than this at once (scripts/fuzz.sh runs
 /// libFuzzer with `-rss_limit_mb=1024`, which also counts libFuzzer's own memory).
@@ -117,4 +117,14 @@ pub fn assert_linear_memory(what: &str, len: usize, peak: usize) {
 pub fn seed_config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();
     CONFIG.get_or_init(|| Config::default_config().expect("the seed configuration is valid"))
+}
+
+/// The rules of the seed configuration, as the runtime builds them (compiled, then
+/// `Rules::from_compiled`), once.
+pub fn seed_rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        assent::compile::rules(seed_config(), assent::DEFAULT_CONFIG_JSON)
+            .expect("the seed configuration compiles into rules")
+    })
 }

@@ -194,8 +194,10 @@ pub struct Config {
     pub(crate) permissions: Vec<Permission>,
     pub(crate) data_sources: Vec<DataSource>,
     pub(crate) storage: Vec<StorageItem>,
-    /// Purpose and third-party ids (one namespace) to their entity.
-    consent_ids: BTreeMap<String, ConsentSubject>,
+    /// Purpose and third-party ids (one namespace) to their place: below
+    /// `purposes.len()` a purpose, from there on a third party. The same map type as
+    /// `data_item_index` (and `Rules`' index), so the runtime carries its code once.
+    consent_ids: BTreeMap<String, usize>,
     /// Purpose and third-party ids to the fingerprint of their JSON as configured
     /// (`history::fingerprint`), for the consent history.
     fingerprints: BTreeMap<String, String>,
@@ -248,14 +250,10 @@ impl Config {
         self.consent_ids = self
             .purposes
             .iter()
+            .map(|p| &p.id)
+            .chain(self.third_parties.iter().map(|t| &t.id))
             .enumerate()
-            .map(|(i, p)| (p.id.clone(), ConsentSubject::Purpose(i)))
-            .chain(
-                self.third_parties
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (t.id.clone(), ConsentSubject::ThirdParty(i))),
-            )
+            .map(|(i, id)| (id.clone(), i))
             .collect();
         self.data_item_index = self
             .data_items
@@ -310,7 +308,11 @@ impl Config {
 
     /// What a purpose-or-third-party id names, if anything.
     pub fn subject(&self, id: &str) -> Option<ConsentSubject> {
-        self.consent_ids.get(id).copied()
+        let i = *self.consent_ids.get(id)?;
+        Some(match i.checked_sub(self.purposes.len()) {
+            None => ConsentSubject::Purpose(i),
+            Some(t) => ConsentSubject::ThirdParty(t),
+        })
     }
     /// The fingerprint of a purpose or third party as configured: any change to what
     /// it says changes it.
@@ -329,23 +331,6 @@ impl Config {
             ConsentSubject::ThirdParty(i) => Some(&self.third_parties[i]),
             ConsentSubject::Purpose(_) => None,
         }
-    }
-    /// Whether a third party has its own switch: every purpose it serves is a
-    /// consent purpose (refusing one that serves a necessary purpose would refuse
-    /// that purpose too).
-    pub fn third_party_refusable(&self, third_party: &ThirdParty) -> bool {
-        third_party.purposes.iter().all(|id| {
-            self.purpose(id)
-                .is_some_and(|p| !p.legal_basis.is_always_granted())
-        })
-    }
-    /// Whether a third party serves a purpose that needs separate consent: "accept
-    /// all" and "accept the changes" then leave it to that purpose's own action.
-    pub fn third_party_needs_separate_consent(&self, third_party: &ThirdParty) -> bool {
-        third_party
-            .purposes
-            .iter()
-            .any(|id| self.purpose(id).is_some_and(|p| p.separate_consent))
     }
     /// Every purpose's and third party's fingerprint, by id: what a record lists as
     /// shown.

@@ -52,7 +52,7 @@ fn edited(doc: &mut Value, pointer: &str, value: Option<Value>) {
 }
 
 /// The rules the runtime runs on for a valid configuration text: parsed, compiled and
-/// checked.
+/// checked, as `start` builds them.
 #[allow(dead_code)] // not every test file decides
 pub fn rules_of(text: &str) -> Rules {
     let config = Config::parse(text).expect("a valid configuration");

@@ -26,9 +26,11 @@ fn not_started() -> JsError {
 }
 
 /// Validates the configuration text (fetched from the loader tag's URL, or the
-/// compiled-in default from the `assent-default-config` module), reads the stored
-/// record and returns the snapshot. On an invalid configuration nothing is installed
-/// and the error lists every problem, one per line.
+/// compiled-in default from the `assent-default-config` module), compiles it into the
+/// rules every decision runs on (`assent::compile::rules`, what `assent build` writes
+/// and the runtime will read instead), reads the stored record and returns the
+/// snapshot. On an invalid configuration nothing is installed and the error lists
+/// every problem, one per line.
 #[wasm_bindgen]
 pub fn start(
     config_text: &str,
@@ -44,6 +46,10 @@ pub fn start(
             lines.join("\n")
         ))
     })?;
+    // A validated configuration always compiles into rules; a fault here would be a
+    // defect of the compiler, and the page fails closed on it like on any other.
+    let rules = assent::compile::rules(&config, config_text)
+        .map_err(|error| JsError::new(&format!("invalid compiled configuration: {error}")))?;
     let user_choice = storage::read_language();
     let browser = dom::browser_languages();
     let page = dom::page_language();
@@ -53,8 +59,7 @@ pub fn start(
         browser: &browser,
         page: page.as_deref(),
     });
-    let hash = assent::history::sha256(config_text.as_bytes());
-    let session = Session::load(config, hash, now.max(0.0) as u64, language, gpc);
+    let session = Session::load(rules, config, now.max(0.0) as u64, language, gpc);
     let snapshot = to_js(&session.snapshot());
     session::install(session);
     Ok(snapshot)
@@ -144,8 +149,7 @@ pub fn sync(now: f64) -> Result<JsValue, JsError> {
 /// the revoked ids; the loader deletes them on withdrawal.
 #[wasm_bindgen(js_name = storageKeysToClear)]
 pub fn storage_keys_to_clear(revoked: Vec<String>) -> Vec<String> {
-    session::with(|s| assent::decision::storage_keys_to_clear(&s.config, &revoked))
-        .unwrap_or_default()
+    session::with(|s| s.rules.storage_keys_to_clear(&revoked)).unwrap_or_default()
 }
 
 /// The consent receipt of the current decision (`assent::receipt`), or `undefined`
@@ -184,14 +188,14 @@ pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
 /// returned only once. Blocked iframes get a placeholder that names what they need.
 #[wasm_bindgen(js_name = claimRunnable)]
 pub fn claim_runnable() -> Vec<Element> {
-    session::with(|s| dom::claim_runnable(&s.state, &s.config, s.language)).unwrap_or_default()
+    session::with(|s| dom::claim_runnable(&s.state, &s.rules, s.language)).unwrap_or_default()
 }
 
 /// The ids of the consent purposes (the ones a user answers), in configuration order.
 #[wasm_bindgen(js_name = consentPurposes)]
 pub fn consent_purposes() -> Vec<String> {
     session::with(|s| {
-        s.config
+        s.rules
             .purposes()
             .iter()
             .filter(|p| !p.legal_basis.is_always_granted())

@@ -18,7 +18,7 @@
 use assent::decision::ConsentState;
 use assent::gate::GateExpression;
 use assent::ui_text::{placeholder_allow, placeholder_text};
-use assent::{Config, Lang};
+use assent::{Lang, Rules};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -38,7 +38,7 @@ fn is_script(element: &Element) -> bool {
 /// The gated elements that may run now, in document order. Each is marked `claimed`
 /// so a second scan (a later decision, a racing call, a mutation) never returns it
 /// again. A script that is not `type="text/plain"` is already live: it is left alone.
-pub fn claim_runnable(state: &ConsentState, config: &Config, lang: Lang) -> Vec<Element> {
+pub fn claim_runnable(state: &ConsentState, rules: &Rules, lang: Lang) -> Vec<Element> {
     let Some(list) = document().and_then(|d| d.query_selector_all(PENDING).ok()) else {
         return Vec::new();
     };
@@ -58,7 +58,7 @@ pub fn claim_runnable(state: &ConsentState, config: &Config, lang: Lang) -> Vec<
         } else if element.tag_name().eq_ignore_ascii_case("iframe")
             && !element.has_attribute(PLACEHOLDER_SHOWN)
         {
-            show_placeholder(&element, &expression, config, lang);
+            show_placeholder(&element, &expression, rules, lang);
         }
     }
     runnable
@@ -66,8 +66,8 @@ pub fn claim_runnable(state: &ConsentState, config: &Config, lang: Lang) -> Vec<
 
 /// Inserts, just before a blocked iframe, a placeholder with what it needs and an
 /// "allow" button (`data-assent-action="allow"`, handled by the loader).
-fn show_placeholder(element: &Element, expression: &GateExpression, config: &Config, lang: Lang) {
-    let Some(allowance) = expression.allowance(config, lang) else {
+fn show_placeholder(element: &Element, expression: &GateExpression, rules: &Rules, lang: Lang) {
+    let Some(allowance) = expression.allowance(rules, lang) else {
         return;
     };
     let Some(document) = document() else {

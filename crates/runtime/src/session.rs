@@ -1,6 +1,9 @@
-//! The page view's consent session: the validated configuration, the record that
-//! counts (if any) and the answers derived from both. Built once by `start`, replaced
-//! wholesale on every decision, so no answer can lag behind the record.
+//! The page view's consent session: the rules of the configuration (`assent::Rules`),
+//! the record that counts (if any) and the answers derived from both. Built once by
+//! `start`, replaced wholesale on every decision, so no answer can lag behind the
+//! record. Every decision runs on the rules; the validated source configuration is
+//! kept only for the texts not yet compiled for the runtime: the banner's policy title
+//! and link, receipts and permission notices (issue 14, stage b).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -13,12 +16,16 @@ use assent::explain::{self, Notice, UnknownPermission};
 use assent::record::{self, Age, Method, Record, RecordRejection};
 use assent::ui_text::{gpc_note, ui_text};
 use assent::{consent_mode, history};
-use assent::{Config, Lang};
+use assent::{Config, Lang, Rules};
 use serde::Serialize;
 
 use crate::storage;
 
 pub struct Session {
+    /// What every decision runs on.
+    pub rules: Rules,
+    /// The source configuration, for the banner's policy title and link, receipts
+    /// and permission notices only.
     pub config: Config,
     pub record: Option<Record>,
     pub rejection: Option<RecordRejection>,
@@ -26,8 +33,6 @@ pub struct Session {
     pub language: Lang,
     /// The browser's Global Privacy Control signal (`navigator.globalPrivacyControl`).
     pub gpc: bool,
-    /// The SHA-256 of the configuration text shown, for the history.
-    pub disclosure_hash: String,
 }
 
 thread_local! {
@@ -98,16 +103,10 @@ pub struct BannerText {
 }
 
 impl Session {
-    pub fn load(
-        config: Config,
-        disclosure_hash: String,
-        now: u64,
-        language: Lang,
-        gpc: bool,
-    ) -> Session {
+    pub fn load(rules: Rules, config: Config, now: u64, language: Lang, gpc: bool) -> Session {
         let mut session = Session {
-            disclosure_hash,
-            state: ConsentState::new(&config, None, gpc),
+            state: ConsentState::new(&rules, None, gpc),
+            rules,
             config,
             record: None,
             rejection: None,
@@ -129,9 +128,9 @@ impl Session {
 
     fn read_stored(&mut self, now: u64) {
         let stored = storage::read_record();
-        match record::decode(stored.as_deref(), &self.config.policy().version, now) {
+        match record::decode(stored.as_deref(), self.rules.policy_version(), now) {
             Ok(record) => {
-                self.state = ConsentState::new(&self.config, Some(&record), self.gpc);
+                self.state = ConsentState::new(&self.rules, Some(&record), self.gpc);
                 self.record = Some(record);
                 self.rejection = None;
             }
@@ -140,10 +139,10 @@ impl Session {
             Err(RecordRejection::OtherPolicy) if self.record.is_none() => {
                 match record::decode_carried_over(stored.as_deref(), now) {
                     Ok(record) => {
-                        self.state = ConsentState::new(&self.config, Some(&record), self.gpc);
+                        self.state = ConsentState::new(&self.rules, Some(&record), self.gpc);
                         // Nothing decided changed: restate it for this version, so the
                         // stub counts it again (a carry-over, not a decision: no event).
-                        match carry_over(&self.config, &record, &self.state) {
+                        match carry_over(&self.rules, &record, &self.state) {
                             Some(carried) => {
                                 storage::write_record(&carried.encode());
                                 self.record = Some(carried);
@@ -163,7 +162,7 @@ impl Session {
         let record = self.record.as_ref();
         Snapshot {
             decisions: self.state.answers.clone(),
-            policy_version: self.config.policy().version.clone(),
+            policy_version: self.rules.policy_version().to_string(),
             consent_id: record.map(|r| r.consent_id.clone()),
             created_at: record.map(|r| r.created_at as f64),
             updated_at: record.map(|r| r.updated_at as f64),
@@ -178,12 +177,12 @@ impl Session {
                 .map(|r| r.to_string()),
             reopen_label: ui_text(self.language).reopen,
             gpc_honoured: self.gpc_honoured(),
-            consent_mode: consent_mode::signals(&self.config, &self.state),
-            receipt_endpoint: self.config.receipt_endpoint().map(str::to_string),
+            consent_mode: consent_mode::signals(&self.rules, &self.state),
+            receipt_endpoint: self.rules.receipt_endpoint().map(str::to_string),
             refused: self.state.refused.iter().cloned().collect(),
             changes: self.state.changes.clone(),
             age: record.and_then(|r| r.age).map(Age::as_str),
-            minimum_age: self.config.minimum_age(),
+            minimum_age: self.rules.minimum_age(),
         }
     }
 
@@ -191,7 +190,7 @@ impl Session {
     fn gpc_honoured(&self) -> bool {
         self.gpc
             && self
-                .config
+                .rules
                 .purposes()
                 .iter()
                 .any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false))
@@ -218,7 +217,7 @@ impl Session {
             },
             gpc_note: self.gpc_honoured().then(|| gpc_note(lang)),
             separate_note: self
-                .config
+                .rules
                 .purposes()
                 .iter()
                 .any(|p| p.separate_consent)
@@ -231,7 +230,7 @@ impl Session {
         if !self.state.changes.is_empty() {
             let baseline = storage::read_baseline();
             let items =
-                changes::describe(&self.config, &self.state.changes, baseline.as_deref(), lang);
+                changes::describe(&self.rules, &self.state.changes, baseline.as_deref(), lang);
             // Accepting the changes grants what changed, except what needs separate
             // consent: that stays refused until its own action.
             let (mut accept, mut reject) = (BTreeMap::new(), BTreeMap::new());
@@ -274,19 +273,19 @@ impl Session {
             language: self.language,
             method,
         };
-        let mut record = apply_choice(&self.config, self.record.as_ref(), choice, context)?;
+        let mut record = apply_choice(&self.rules, self.record.as_ref(), choice, context)?;
         // The age question is answered in the preferences, with the choice it allows.
         record.age = age.or(record.age);
         storage::write_record(&record.encode());
-        storage::write_baseline(&changes::baseline(&self.config));
-        let event = history::Event::new(&self.disclosure_hash, choice, &record);
+        storage::write_baseline(&changes::baseline(&self.rules));
+        let event = history::Event::new(self.rules.config_hash(), choice, &record);
         storage::write_history(&history::append(storage::read_history().as_deref(), &event));
-        if self.config.receipt_endpoint().is_some() {
+        if self.rules.receipt_endpoint().is_some() {
             let suffix: String = random[..4].iter().map(|b| format!("{b:02x}")).collect();
             let id = format!("{}-{}-{suffix}", record.consent_id, record.updated_at);
             storage::enqueue_receipt(&id, &event);
         }
-        let state = ConsentState::new(&self.config, Some(&record), self.gpc);
+        let state = ConsentState::new(&self.rules, Some(&record), self.gpc);
         let changed = state.changed_since(&self.state);
         self.state = state;
         self.record = Some(record);

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use assent::record::Age;
+use assent::rules::third_party_refusable as refusable;
 use assent::{Config, Lang};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -133,7 +134,7 @@ fn Screen(props: &AppProps) -> Html {
         let third_parties = config
             .third_parties()
             .iter()
-            .filter(|t| config.third_party_refusable(t))
+            .filter(|t| refusable(&t.purposes, |id| config.purpose(id).map(|p| p.legal_basis)))
             .map(|t| {
                 let on = !props.refused.contains(&t.id) && !props.changes.contains_key(&t.id);
                 (t.id.clone(), on)

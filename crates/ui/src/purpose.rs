@@ -8,6 +8,7 @@
 //! (withdrawing) takes one action, as for any purpose.
 
 use assent::record::Age;
+use assent::rules::third_party_refusable as refusable;
 use assent::ui_text::{age_question, guardian_text, purpose_summary, ui_text};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -151,7 +152,9 @@ pub fn PurposeSection(props: &PurposeProps) -> Html {
     // withdrawn as directly as a purpose. Off while the purpose itself is off.
     let switchable: Vec<_> = third_parties
         .iter()
-        .filter(|tp| !locked && config.third_party_refusable(tp))
+        .filter(|tp| {
+            !locked && refusable(&tp.purposes, |id| config.purpose(id).map(|p| p.legal_basis))
+        })
         .collect();
     let own_switches = html! {
         <ul class="assent-recipients">
