@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config record decision)
+[ ${#targets[@]} -gt 0 ] || targets=(config record decision compiled)
 
 if ! command -v c++ >/dev/null; then
   echo "fuzz: installing g++ from Debian (libfuzzer-sys compiles libFuzzer with it)"

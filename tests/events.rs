@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use assent::decision::{apply_choice, DecisionContext};
 use assent::history::{sha256, Event};
-use assent::{Choice, Config, Lang, Method, Record};
+use assent::{Choice, Lang, Method, Record};
 use serde_json::{Map, Value};
 
 /// Each decision: the visitor's random bytes, the time, the choice, how it was made,
@@ -62,7 +62,7 @@ fn decisions() -> Vec<(u8, u64, Choice, Method, bool)> {
 /// (`consentId-updatedAt-suffix`).
 fn made_by_the_core() -> Vec<Value> {
     let text = common::fixture("small-config.json");
-    let config = Config::parse(&text).unwrap();
+    let rules = common::rules_of(&text);
     let disclosure_hash = sha256(text.as_bytes());
     let mut records: BTreeMap<u8, Record> = BTreeMap::new();
     decisions()
@@ -75,7 +75,7 @@ fn made_by_the_core() -> Vec<Value> {
                 language: Lang::En,
                 method,
             };
-            let record = apply_choice(&config, records.get(&visitor), &choice, context).unwrap();
+            let record = apply_choice(&rules, records.get(&visitor), &choice, context).unwrap();
             let event = Event::new(&disclosure_hash, &choice, &record);
             let event_id = format!("{}-{}-{visitor:02x}{visitor:02x}", record.consent_id, now);
             records.insert(visitor, record);

@@ -35,7 +35,11 @@ const BUDGETS = {
   // disclosure, events) and the receipt outbox joined the runtime, then per-item
   // fingerprints with re-consent on change, third parties' own switches and the
   // permission notices' texts (about 11 KB together); see README, Performance.
-  'assent_runtime_bg.wasm': 160 * 1024,
+  // 166 KB, for one step only: the rules now run on the compiled configuration
+  // (assent::rules), and until `start` takes the compiled file (issue 14, stage b's
+  // next step) the runtime holds the compiler beside the validator (about 7 KB).
+  // That step takes the validator out and brings this far below 160 KB.
+  'assent_runtime_bg.wasm': 166 * 1024,
   'assent_ui.js': 6 * 1024,
   // 216 KB: the separate-consent notice, the receipt download, then the third
   // parties' own switches, the "changed" marks and the age question with its guardian

@@ -11,7 +11,7 @@
 //!   third party and purposes and offers to allow them.
 //!
 //! Claimed elements are marked `data-assent-state="claimed"` and the loader
-//! (www/assent.js) makes them live and marks them `ran`, so nothing ever runs twice.
+//! (www/loader/gating.js) makes them live and marks them `ran`, so nothing ever runs twice.
 //! Deciding *whether* an element may run is the core's [`GateExpression`]; this
 //! module only applies it.
 

@@ -5,7 +5,7 @@
 //!
 //! Layout: [`api`] is the whole `#[wasm_bindgen]` surface (plain data in and out);
 //! [`session`] holds the page view's state; [`storage`] and [`dom`] are the browser
-//! edges. Callbacks, Promises and events live in the JS loader (`www/assent.js`).
+//! edges. Callbacks, Promises and events live in the JS loader (`www/loader/`).
 
 pub mod api;
 mod dom;

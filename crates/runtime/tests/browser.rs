@@ -100,7 +100,7 @@ fn gated_scripts_are_claimed_once() {
     let claimed = api::claim_runnable();
     assert_eq!(claimed.len(), 1);
     assert!(api::claim_runnable().is_empty(), "claimed only once");
-    // The loader makes it live (www/assent.js, tested end to end); here it is claimed.
+    // The loader makes it live (www/loader/gating.js, tested end to end); here it is claimed.
     assert_eq!(claimed[0].id(), "t1");
     assert_eq!(
         claimed[0].get_attribute("data-assent-state").as_deref(),
