@@ -115,7 +115,13 @@ export function startServer({ routes = demoRoutes, port = 0, handler, headers = 
       ready({
         url: `http://127.0.0.1:${bound}`,
         requests,
-        close: () => new Promise((done) => server.close(done)),
+        // close() also ends every open connection: server.close() alone waits for
+        // the sockets a browser opened ahead of need (preconnect) to time out, which
+        // is headersTimeout plus the check interval, about 90 s each.
+        close: () => new Promise((done) => {
+          server.close(done);
+          server.closeAllConnections();
+        }),
       });
     });
   });
