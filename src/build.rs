@@ -86,12 +86,7 @@ pub fn build_id(files: &BTreeMap<String, Vec<u8>>) -> String {
         hasher.update((bytes.len() as u64).to_be_bytes());
         hasher.update(bytes);
     }
-    let hex: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    hex[..12].to_string()
+    crate::history::hex(&hasher.finalize())[..12].to_string()
 }
 
 /// The first layer's words in `lang`.

@@ -23,11 +23,15 @@ pub const OUTBOX_KEY: &str = "assent.outbox";
 /// How many unsent events are kept (the endpoint may be down for days).
 pub const MAX_OUTBOX: usize = 200;
 
+/// `bytes` as lowercase hex, two digits a byte: the one spelling of every hash and
+/// random id Assent writes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// `sha256:` and the hex SHA-256 of `bytes`.
 pub fn sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
 }
 
 /// A short fingerprint of one disclosed item (a purpose, a third party): the first 16

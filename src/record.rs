@@ -363,7 +363,7 @@ impl Record {
 pub fn consent_id_from_random(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::history::hex(&bytes);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],

@@ -281,7 +281,7 @@ impl Session {
         let event = history::Event::new(self.rules.config_hash(), choice, &record);
         storage::write_history(&history::append(storage::read_history().as_deref(), &event));
         if self.rules.receipt_endpoint().is_some() {
-            let suffix: String = random[..4].iter().map(|b| format!("{b:02x}")).collect();
+            let suffix = history::hex(&random[..4]);
             let id = format!("{}-{}-{suffix}", record.consent_id, record.updated_at);
             storage::enqueue_receipt(&id, &event);
         }
