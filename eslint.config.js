@@ -48,7 +48,7 @@ export default [
   {
     // wasm-bindgen's glue reads `buffer.detached` (ES2024) and falls back to comparing
     // buffers when it is undefined, as it is at the floor.
-    files: ['dist/assent_runtime.js', 'dist/assent_ui.js', 'dist/assent_default.js'],
+    files: ['dist/assent_runtime.js', 'dist/assent_ui.js'],
     rules: { 'es-x/no-arraybuffer-prototype-transfer': 'off' },
   },
   {

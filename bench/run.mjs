@@ -20,13 +20,12 @@
 // bench/README.md says exactly what each metric is and how each peer is configured.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { brotliCompressSync } from 'node:zlib';
 import { startServer } from '../scripts/serve.mjs';
-import { snippet } from '../scripts/snippet.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -47,7 +46,9 @@ const RESULTS = new URL('results/', import.meta.url);
 // ---------------------------------------------------------------------------------------
 // The test page and the consent setup every candidate gets: one article, 4 purposes, 8
 // services (2 per purpose), one gated analytics script. Assent gets them as an Assent
-// configuration (ASSENT_CONFIG below, served at /assent/bench-config.json).
+// configuration (ASSENT_CONFIG below), built as a site builds it (`assent build` with
+// the static files of dist/, into a temporary folder served at /assent/, with the
+// snippet that build printed).
 
 const ARTICLE = Array.from({ length: 12 }, (_, i) =>
   `<p>Paragraph ${i + 1}: an article of the kind a consent manager sits in front of.</p>`).join('\n');
@@ -102,6 +103,18 @@ const ASSENT_CONFIG = JSON.stringify({
   })),
 });
 
+/** ASSENT_CONFIG built by the native CLI (scripts/build.sh built it): the output
+ * folder and its snippet. */
+function buildAssent() {
+  const dir = mkdtempSync(join(tmpdir(), 'assent-bench-'));
+  writeFileSync(join(dir, 'config.json'), ASSENT_CONFIG);
+  const out = join(dir, 'site');
+  execFileSync(`${root}target/debug/assent`, ['build', join(dir, 'config.json'), '--out', out, '--assets', `${root}dist`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return { dir, out, snippet: readFileSync(join(out, 'snippet.html'), 'utf8').trim() };
+}
+const ASSENT_BUILD = buildAssent();
+process.on('exit', () => rmSync(ASSENT_BUILD.dir, { recursive: true, force: true }));
+
 const page = ({ head = '', body = '' }) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Article</title>
 ${head}
@@ -116,7 +129,7 @@ const CANDIDATES = {
     package: null,
     files: '/assent/',
     page: () => page({
-      head: `${snippet().replace('data-config="/assent/config.json"', 'data-config="/assent/bench-config.json"').replace(/data-policy-version="[^"]*"/, 'data-policy-version="bench-1"')}
+      head: `${ASSENT_BUILD.snippet}
 <script>window.__queryableAt = window.assent.get('analytics') === true ? performance.now() : null;
 if (window.__queryableAt === null) window.assent.ready.then(() => { if (window.assent.get('analytics') === true) window.__queryableAt = performance.now(); });</script>`,
       body: `<script type="text/plain" data-assent="analytics">${GATED}</script>`,
@@ -313,17 +326,11 @@ const PEERS = NAMES.filter((n) => n !== 'assent');
 // ---------------------------------------------------------------------------------------
 // Server and browser.
 
-const routes = { '/assent/': `${root}dist` };
+const routes = { '/assent/': ASSENT_BUILD.out };
 for (const c of Object.values(CANDIDATES)) if (c.package) routes[`${NM}/${c.package}/`] = `${root}node_modules/${c.package}`;
 const server = await startServer({
   routes,
   handler: (req, res, url) => {
-    if (url.pathname === '/assent/bench-config.json') {
-      // Compressed like every other file (brotli), and counted as Assent's bytes.
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache', 'content-encoding': 'br' });
-      res.end(brotliCompressSync(ASSENT_CONFIG));
-      return true;
-    }
     const name = url.pathname.slice(1);
     if (!CANDIDATES[name]) return false;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

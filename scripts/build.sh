@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
-# Builds dist/: the static files a site hosts. Stable names, no inline code:
+# Builds dist/, the static files a site hosts, then site/, the seed configuration's
+# build (`assent build config/default.json --out site --assets dist`: the static files
+# and the compiled configuration in one versioned folder, site/<build-id>/, and
+# site/snippet.html), which the demo and the tests serve at /assent/.
+# dist/ has stable names and no inline code:
 #   assent-stub.js        the stub as an external file (the snippet inlines the same code)
 #   assent.js             the loader: www/loader/*.js bundled into one ES module (esbuild,
 #                         then terser); imports the files below at run time
 #   assent_runtime.js/_bg.wasm  the small runtime module (record, queries, gating)
 #   assent_ui.js/_bg.wasm       the Yew interface, fetched only when something is shown
-#   assent_default.js/_bg.wasm  the compiled-in seed configuration, fetched only when
-#                               the loader tag names no configuration URL
 #   assent-bridge.js      the native-app (WebView) bridge, fetched only inside an app
 #   assent-outbox.js      sends consent events to receiptEndpoint, only when configured
 #   assent-explain.js     the permission notice (assent.explain), only when first called
-#   assent.css, assent.d.ts, config.json (the seed configuration)
-# Then writes dist/sizes.json (raw, gzip, brotli per file).
+#   assent.css, assent.d.ts
+# Then writes dist/sizes.json (raw, gzip, brotli per file, the seed's compiled files
+# included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p assent-runtime -p assent-ui -p assent-default-config
+cargo build --quiet --release --target wasm32-unknown-unknown -p assent-runtime -p assent-ui
+# The native CLI, in the profile `cargo test` builds it in, so the two share it.
+cargo build --quiet -p assent --bin assent
 
 rm -rf dist target/bindgen target/loader
 mkdir -p dist target/bindgen target/loader
 wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-multivalue) # the floor: no reference types (.cargo/config.toml)
-for module in assent_runtime assent_ui assent_default; do
+for module in assent_runtime assent_ui; do
   wasm-bindgen --target web --no-typescript --out-dir target/bindgen \
     "target/wasm32-unknown-unknown/release/$module.wasm"
   node_modules/binaryen/bin/wasm-opt -Oz "${wasm_features[@]}" --strip-debug --strip-producers \
@@ -37,7 +42,7 @@ done
 # tests/e2e/sizes.test.mjs has no room for.
 node_modules/.bin/esbuild www/loader/boot.js --bundle --format=esm --target=chrome91,firefox90,safari15 \
   --external:./assent_ui.js --external:./assent-bridge.js --external:./assent-outbox.js \
-  --external:./assent-explain.js --external:./assent_runtime.js --external:./assent_default.js \
+  --external:./assent-explain.js --external:./assent_runtime.js \
   --log-level=warning --outfile=target/loader/assent.js
 node_modules/.bin/terser target/loader/assent.js --module --compress passes=2 --mangle -o dist/assent.js
 node_modules/.bin/terser www/bridge.js --module --compress --mangle -o dist/assent-bridge.js
@@ -47,5 +52,5 @@ node_modules/.bin/terser www/explain.js --module --compress --mangle -o dist/ass
 node_modules/.bin/terser www/stub.js --compress --mangle --comments false -o dist/assent-stub.js
 cp www/assent.css dist/assent.css
 [ -f www/assent.d.ts ] && cp www/assent.d.ts dist/assent.d.ts
-cp config/default.json dist/config.json
+target/debug/assent build config/default.json --out site --assets dist > /dev/null
 node scripts/sizes.mjs

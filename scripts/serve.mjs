@@ -25,9 +25,10 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-/** The demo's routes: the page at /, the built files under /assent/. */
+/** The demo's routes: the page at /, the seed's build (site/, scripts/build.sh) under
+ * /assent/. */
 export const demoRoutes = {
-  '/assent/': join(root, 'dist'),
+  '/assent/': join(root, 'site'),
   '/demo/': join(root, 'www', 'demo'),
   '/': root,
 };
@@ -45,7 +46,7 @@ export function strictCsp(nonce) {
     "style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'";
 }
 
-export function startServer({ routes = demoRoutes, port = 0, handler, headers = {}, csp = false, keepAlive = true } = {}) {
+export function startServer({ routes = demoRoutes, port = 0, handler, headers = {}, csp = false, keepAlive = true, html } = {}) {
   const requests = [];
   const prefixes = Object.keys(routes).sort((a, b) => b.length - a.length);
   const server = createServer(async (req, res) => {
@@ -76,6 +77,8 @@ export function startServer({ routes = demoRoutes, port = 0, handler, headers = 
       const type = TYPES[extname(file)] || 'application/octet-stream';
       const accepts = req.headers['accept-encoding'] || '';
       const out = { 'content-type': type, 'cache-control': 'no-cache', ...headers };
+      // `html(file, text)`: the demo's index.html gets the current snippet.
+      if (html && type.startsWith('text/html')) body = Buffer.from(html(file, body.toString('utf8')));
       if (csp && type.startsWith('text/html')) {
         const nonce = randomBytes(16).toString('base64');
         body = Buffer.from(body.toString('utf8').replaceAll('<script', `<script nonce="${nonce}"`));
@@ -145,6 +148,8 @@ function answer(res, status, text) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT || 8080);
-  const { url } = await startServer({ port, csp: true });
+  const { inject } = await import('./snippet.mjs');
+  const index = join(root, 'index.html');
+  const { url } = await startServer({ port, csp: true, html: (file, text) => (file === index ? inject(text) : text) });
   console.log(`Assent demo: ${url}/  (Ctrl-C to stop)`);
 }

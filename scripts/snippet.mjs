@@ -1,7 +1,9 @@
-// The <head> snippet a site pastes: the minified stub inline, with the configuration
-// URL and the policy version on the tag. It is generated from dist/assent-stub.js and
-// config/default.json, and must appear verbatim in README.md and index.html between
-// the `assent:snippet` markers.
+// The <head> snippet a site pastes, as `assent build` wrote it for the seed
+// (site/snippet.html, scripts/build.sh): the minified stub inline, with the build's
+// folder, the compiled configuration, the policy version and the configuration digest
+// on the tag. It must appear in README.md and index.html between the `assent:snippet`
+// markers, up to the build id (a folder name that changes with every file of a build:
+// the demo server puts the current snippet into index.html as it serves it, `inject`).
 //   node scripts/snippet.mjs          print it
 //   node scripts/snippet.mjs --write  put it into README.md and index.html
 //   node scripts/snippet.mjs --check  fail if either differs (run by the tests and demo)
@@ -12,10 +14,15 @@ const root = new URL('..', import.meta.url);
 const read = (path) => readFileSync(new URL(path, root), 'utf8');
 
 export function snippet() {
-  const stub = read('dist/assent-stub.js').trim();
-  const { policy, consentMode } = JSON.parse(read('config/default.json'));
-  const mode = consentMode ? ' data-consent-mode' : '';
-  return `<script data-base="/assent/" data-config="/assent/config.json" data-policy-version="${policy.version}"${mode}>${stub}</script>`;
+  return read('site/snippet.html').trim();
+}
+
+/** The snippet with its build id left out: what README.md and index.html must match. */
+const withoutBuildId = (html) => html.replace(/\/assent\/[0-9a-f]{12}\//g, '/assent/<build-id>/');
+
+/** `html` (index.html) with the current snippet in its `assent:snippet` block. */
+export function inject(html) {
+  return html.replace(BLOCK, (_, open, __, close) => `${open}${snippet()}\n${close}`);
 }
 
 /** The CSP hash source of the inline stub, for sites that cannot mint nonces. */
@@ -48,8 +55,8 @@ if (mode === '--write') {
   const readme = read('README.md');
   if (HASH.test(readme)) writeFileSync(new URL('README.md', root), readme.replace(HASH, `$1\`${stubHash()}\`$2`));
 } else if (mode === '--check') {
-  const want = snippet();
-  const stale = ['README.md', 'index.html'].filter((path) => embedded(path) !== want);
+  const want = withoutBuildId(snippet());
+  const stale = ['README.md', 'index.html'].filter((path) => withoutBuildId(embedded(path)) !== want);
   if (!read('README.md').includes(`<!-- assent:stub-hash -->\`${stubHash()}\`<!-- /assent:stub-hash -->`)) stale.push('README.md (stub hash)');
   if (stale.length) {
     console.error(`snippet out of date in ${stale.join(', ')}: run node scripts/snippet.mjs --write`);

@@ -39,6 +39,15 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 section "build"
 bash scripts/build.sh
 node scripts/snippet.mjs --check
+# No page view downloads the configuration's validator: the WebAssembly modules build
+# the core without its `validate` feature (Cargo.toml), so serde_path_to_error, which
+# only the validator uses, is in neither module's dependency tree.
+for module in assent-runtime assent-ui; do
+  if cargo tree --quiet -e normal --target wasm32-unknown-unknown -p "$module" | grep -q serde_path_to_error; then
+    echo "$module links the configuration validator (serde_path_to_error): build the core without its validate feature" >&2
+    exit 1
+  fi
+done
 
 section "browser floor lint (every shipped JavaScript file, eslint.config.js)"
 npm run --silent lint:floor

@@ -3,10 +3,8 @@
 //! and the configuration digest that names it. docs/build-format.md is the reference
 //! for every byte form here.
 //!
-//! Always built, unlike the rest of `assent build` (`crate::build`, feature `build`):
-//! until the runtime reads the compiled file itself (issue 14, stage b), it compiles
-//! the source configuration it is handed, so its rules run on [`crate::rules::Rules`]
-//! already. Everything here is computed from validated domain types, deterministically
+//! Behind the `validate` feature, with the parser: the WebAssembly modules read what
+//! this wrote. Everything here is computed from validated domain types, deterministically
 //! (ordered maps), and reads or writes nothing. This is the only place that turns the
 //! configuration's texts into the names the runtime shows (a third party's listed name
 //! and detail included) and its storage items into the keys per id; it holds no rule:
@@ -19,24 +17,9 @@ use crate::compiled::{
     BUILD_FORMAT_VERSION,
 };
 use crate::config::ThirdParty;
+pub use crate::rules::digest;
 use crate::rules::{Rules, RulesError};
 use crate::{Config, Lang};
-
-/// The configuration digest: the first 16 hex digits of the SHA-256 of the lines
-/// `id=fingerprint`, one per purpose and third party, sorted as byte strings and
-/// joined with `\n` (no trailing newline).
-pub fn digest(fingerprints: &BTreeMap<String, String>) -> String {
-    let mut lines: Vec<String> = fingerprints
-        .iter()
-        .map(|(id, fingerprint)| format!("{id}={fingerprint}"))
-        .collect();
-    // Sorted as lines, not by id: `a-b=` sorts before `a=` ('-' < '='), and the
-    // documented byte form is the sorted lines.
-    lines.sort();
-    // The first 16 hex digits of the SHA-256: what an item's fingerprint is, so one
-    // function (and its code, in the runtime) serves both.
-    crate::history::fingerprint(lines.join("\n").as_bytes())
-}
 
 /// The compiled runtime configuration. `source` is the text `config` was parsed
 /// from: its hash is what history events name.
@@ -120,9 +103,9 @@ fn names_in(config: &Config, lang: Lang) -> Names {
 }
 
 /// The rules the runtime runs on, from a validated configuration and its source text:
-/// [`compile`], then [`Rules::from_compiled`]. This is how `start` builds them while
-/// it is handed the source configuration; a compiled file of `assent build` gives the
-/// same rules (`tests/rules.rs`).
+/// [`compile`], then [`Rules::from_compiled`], as the runtime builds them from the
+/// compiled file (`tests/rules.rs` checks the two agree). For native callers: tests,
+/// fuzzing.
 pub fn rules(config: &Config, source: &str) -> Result<Rules, RulesError> {
     Rules::from_compiled(compile(config, source))
 }

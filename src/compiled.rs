@@ -166,6 +166,150 @@ pub struct Disclosures {
     pub storage: Vec<StorageItem>,
 }
 
+/// Why a disclosures file cannot be shown: what is wrong, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisclosuresError {
+    /// `$` for the whole file, then `.field` and `[index]` steps.
+    pub path: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for DisclosuresError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+impl Disclosures {
+    /// The structural checks the preferences dialog relies on, on a file `assent
+    /// build` wrote from a validated configuration (texts, links and dates were
+    /// checked there): this format, the build of the compiled configuration the
+    /// runtime runs on (`digest`), and every reference it looks up resolves. The first
+    /// fault is reported, with its JSON path. Not a validation of a configuration.
+    pub fn check(&self, digest: &str) -> Result<(), DisclosuresError> {
+        let fault = |path: String, problem: String| Err(DisclosuresError { path, problem });
+        if self.format != BUILD_FORMAT_VERSION {
+            let problem = format!(
+                "unsupported disclosures format {}, this build reads {BUILD_FORMAT_VERSION}",
+                self.format
+            );
+            return fault("$.format".into(), problem);
+        }
+        if self.digest != digest {
+            let problem = format!(
+                "belongs to build {:?}, not to the runtime configuration's {digest:?}",
+                self.digest
+            );
+            return fault("$.digest".into(), problem);
+        }
+        let lists: [(&str, &str, Vec<&[String]>); 6] = [
+            (
+                "purposes",
+                "dataItems",
+                self.purposes.iter().map(|p| &p.data_items[..]).collect(),
+            ),
+            (
+                "thirdParties",
+                "purposes",
+                self.third_parties.iter().map(|t| &t.purposes[..]).collect(),
+            ),
+            (
+                "thirdParties",
+                "dataShared",
+                self.third_parties
+                    .iter()
+                    .map(|t| &t.data_shared[..])
+                    .collect(),
+            ),
+            (
+                "features",
+                "purposes",
+                self.features.iter().map(|f| &f.purposes[..]).collect(),
+            ),
+            (
+                "dataSources",
+                "purposes",
+                self.data_sources.iter().map(|d| &d.purposes[..]).collect(),
+            ),
+            (
+                "storage",
+                "purposes",
+                self.storage.iter().map(|s| &s.purposes[..]).collect(),
+            ),
+        ];
+        for (list, field, references) in lists {
+            for (i, ids) in references.iter().enumerate() {
+                for (j, id) in ids.iter().enumerate() {
+                    let found = match field {
+                        "dataItems" | "dataShared" => self.data_item(id).is_some(),
+                        _ => self.purpose(id).is_some(),
+                    };
+                    if !found {
+                        let kind = if field.starts_with('d') {
+                            "data item"
+                        } else {
+                            "purpose"
+                        };
+                        return fault(
+                            format!("$.{list}[{i}].{field}[{j}]"),
+                            format!("refers to unknown {kind} {id:?}"),
+                        );
+                    }
+                }
+            }
+        }
+        for (i, item) in self.storage.iter().enumerate() {
+            for (j, id) in item.third_parties.iter().enumerate() {
+                if !self.third_parties.iter().any(|t| t.id == *id) {
+                    let problem = format!("refers to unknown third party {id:?}");
+                    return fault(format!("$.storage[{i}].thirdParties[{j}]"), problem);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+    pub fn purposes(&self) -> &[Purpose] {
+        &self.purposes
+    }
+    pub fn third_parties(&self) -> &[ThirdParty] {
+        &self.third_parties
+    }
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+    pub fn permissions(&self) -> &[Permission] {
+        &self.permissions
+    }
+    pub fn data_sources(&self) -> &[DataSource] {
+        &self.data_sources
+    }
+    pub fn storage(&self) -> &[StorageItem] {
+        &self.storage
+    }
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+    pub fn data_item(&self, id: &str) -> Option<&DataItem> {
+        self.data_items.iter().find(|d| d.id == id)
+    }
+    pub fn third_party(&self, id: &str) -> Option<&ThirdParty> {
+        self.third_parties.iter().find(|t| t.id == id)
+    }
+    /// The third parties that receive data for a purpose, in configuration order.
+    pub fn third_parties_of<'a>(
+        &'a self,
+        purpose_id: &'a str,
+    ) -> impl Iterator<Item = &'a ThirdParty> + 'a {
+        self.third_parties
+            .iter()
+            .filter(move |t| t.purposes.iter().any(|p| p == purpose_id))
+    }
+}
+
 /// `texts.<digest>.json`: the texts only a receipt (`crate::receipt`) and the
 /// permission notice (`crate::explain`) need, in both languages (a receipt is in the
 /// language the choice was made in), fetched at their first call.

@@ -1,17 +1,18 @@
 //! The just-in-time permission notice (`assent.explain(permission)`): before a page
 //! calls the browser's or the app's permission prompt, it shows the permission's
 //! configured purpose, who asks for it and what refusing costs (PIPL Art. 17,
-//! GB/T 35273 5.3). This module finds the configured permission an id names and puts
-//! the notice's words together in one language.
+//! GB/T 35273 5.3). This module finds the configured permission an id names in the
+//! build's texts (`texts.<digest>.json`) and puts the notice's words together in one
+//! language.
 //!
 //! A notice is not consent: its answer goes back to the page only. Nothing here (or
 //! in the shells that show it) grants or refuses a purpose or writes the record.
 
 use std::fmt;
 
-use crate::config::Permission;
+use crate::compiled::{PermissionTexts, Texts};
 use crate::ui_text::{explain_heading, ui_text};
-use crate::{Config, Lang};
+use crate::Lang;
 
 /// The notice's words, in one language; the configuration's text where it has it.
 /// Serialised as `www/explain.js` renders it (absent fields omitted).
@@ -60,24 +61,23 @@ impl fmt::Display for UnknownPermission {
 }
 
 /// The configured permission `id`.
-pub fn permission<'a>(config: &'a Config, id: &str) -> Result<&'a Permission, UnknownPermission> {
-    config
-        .permissions()
+pub fn permission<'a>(
+    texts: &'a Texts,
+    id: &str,
+) -> Result<&'a PermissionTexts, UnknownPermission> {
+    texts
+        .permissions
         .iter()
         .find(|p| p.id == id)
         .ok_or_else(|| UnknownPermission {
             id: id.to_string(),
-            configured: config.permissions().iter().map(|p| p.id.clone()).collect(),
+            configured: texts.permissions.iter().map(|p| p.id.clone()).collect(),
         })
 }
 
 /// The notice for permission `id` in `lang`.
-pub fn notice<'a>(
-    config: &'a Config,
-    id: &str,
-    lang: Lang,
-) -> Result<Notice<'a>, UnknownPermission> {
-    let permission = permission(config, id)?;
+pub fn notice<'a>(texts: &'a Texts, id: &str, lang: Lang) -> Result<Notice<'a>, UnknownPermission> {
+    let permission = permission(texts, id)?;
     let t = ui_text(lang);
     let name = permission.name.get(lang);
     Ok(Notice {
@@ -101,10 +101,12 @@ pub fn notice<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::DEFAULT_CONFIG_JSON;
+    use crate::compiled::Texts;
+    use crate::test_support::texts_of;
+    use crate::{Config, DEFAULT_CONFIG_JSON};
 
-    fn seed() -> Config {
-        Config::parse(DEFAULT_CONFIG_JSON).expect("the seed configuration is valid")
+    fn seed() -> Texts {
+        texts_of(&Config::parse(DEFAULT_CONFIG_JSON).expect("the seed configuration is valid"))
     }
 
     #[test]
@@ -150,8 +152,8 @@ mod tests {
 
     #[test]
     fn a_configuration_without_permissions_says_so() {
-        let config = crate::test_support::small_config();
-        assert!(config.permissions().is_empty());
+        let config = texts_of(&crate::test_support::small_config());
+        assert!(config.permissions.is_empty());
         assert_eq!(
             permission(&config, "camera").unwrap_err().to_string(),
             "unknown permission \"camera\"; the configuration lists no permissions"

@@ -9,6 +9,7 @@
 #[cfg(feature = "build")]
 pub mod build;
 pub mod changes;
+#[cfg(feature = "validate")]
 pub mod compile;
 pub mod compiled;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod record;
 pub mod rules;
 pub mod ui_text;
 
+#[cfg(feature = "validate")]
 pub use config::{Config, ConfigError};
 pub use decision::{Choice, ConsentState};
 pub use language::Lang;
@@ -59,6 +61,12 @@ pub(crate) mod test_support {
     /// `start` builds them.
     pub fn rules_of(config: &Config) -> Rules {
         crate::compile::rules(config, "").expect("a compiled configuration runs")
+    }
+
+    /// The receipt and permission texts of a configuration, as `assent build` writes
+    /// them (`texts.<digest>.json`).
+    pub fn texts_of(config: &Config) -> crate::compiled::Texts {
+        crate::build::texts(config, rules_of(config).digest())
     }
 
     /// The rules of the small configuration.

@@ -1,22 +1,27 @@
 //! The consent receipt: a self-contained JSON record of the current consent, after
 //! ISO/IEC TS 27560 and the Kantara consent receipt (controller, policy link and
 //! version, each purpose with its legal basis, data and recipients, timestamps,
-//! consent id, how it was given). Built from the configuration and the record only;
-//! texts in the language the disclosures were shown in.
+//! consent id, how it was given). Built from the rules, the build's receipt texts
+//! (`texts.<digest>.json`, checked against the rules by [`Rules::check_texts`]) and
+//! the record only; texts in the language the choice was made in.
 
 use serde_json::{json, Value};
 
-use crate::config::{Config, LegalBasis};
+use crate::compiled::Texts;
+use crate::config::LegalBasis;
 use crate::record::Record;
+use crate::rules::Rules;
 
 /// The receipt format's own version, so a reader can tell receipts apart.
 pub const RECEIPT_VERSION: &str = "assent-receipt-1";
 
-pub fn receipt(config: &Config, record: &Record) -> Value {
+/// The receipt of `record`. A name the texts lack (never, once `check_texts` passed)
+/// is an empty string rather than a fault.
+pub fn receipt(rules: &Rules, texts: &Texts, record: &Record) -> Value {
     let lang = record.language;
-    let policy = config.policy();
-    let controller = &policy.controller;
-    let purposes: Vec<Value> = config
+    let policy = &texts.policy;
+    let controller = &texts.controller;
+    let purposes: Vec<Value> = rules
         .purposes()
         .iter()
         .map(|purpose| {
@@ -25,23 +30,26 @@ pub fn receipt(config: &Config, record: &Record) -> Value {
             let data: Vec<&str> = purpose
                 .data_items
                 .iter()
-                .filter_map(|id| config.data_item(id))
-                .map(|item| item.name.get(lang))
+                .filter_map(|id| texts.data_items.get(id))
+                .map(|name| name.get(lang))
                 .collect();
-            let recipients: Vec<Value> = config
-                .third_parties_of(&purpose.id)
+            let recipients: Vec<Value> = rules
+                .third_parties()
+                .iter()
+                .filter(|tp| tp.purposes.contains(&purpose.id))
                 .map(|tp| {
+                    let names = texts.third_parties.get(&tp.id);
                     json!({
                         "id": tp.id,
-                        "name": tp.name.get(lang),
-                        "company": tp.company.as_ref().map(|c| c.get(lang)),
+                        "name": names.map_or("", |t| t.name.get(lang)),
+                        "company": names.and_then(|t| t.company.as_ref()).map(|c| c.get(lang)),
                         "granted": record.decisions.get(&tp.id).copied().unwrap_or(false),
                     })
                 })
                 .collect();
             json!({
                 "id": purpose.id,
-                "name": purpose.name.get(lang),
+                "name": texts.purposes.get(&purpose.id).map_or("", |name| name.get(lang)),
                 "legalBasis": match purpose.legal_basis {
                     LegalBasis::Consent => "consent",
                     LegalBasis::Necessary => "necessary",
@@ -71,7 +79,7 @@ pub fn receipt(config: &Config, record: &Record) -> Value {
             "version": policy.version,
             "effectiveDate": policy.effective_date,
             "title": policy.title.get(lang),
-            "url": policy.links.policy,
+            "url": policy.url,
         },
         "controller": {
             "name": controller.name.get(lang),
@@ -89,7 +97,7 @@ mod tests {
     use crate::decision::{apply_choice, Choice};
 
     use crate::record::Method;
-    use crate::test_support::{rules_of, small_config};
+    use crate::test_support::{rules_of, small_config, texts_of};
 
     #[test]
     fn names_the_controller_policy_purposes_data_recipients_and_the_consent() {
@@ -98,7 +106,8 @@ mod tests {
         let context = crate::test_support::context(7, Method::Banner);
         let set = Choice::Set([("analytics".to_string(), true)].into());
         let record = apply_choice(&rules, None, &set, context).unwrap();
-        let receipt = receipt(&config, &record);
+        let texts = texts_of(&config);
+        let receipt = receipt(&rules, &texts, &record);
         assert_eq!(receipt["receiptVersion"], RECEIPT_VERSION);
         assert_eq!(receipt["consentId"], record.consent_id.as_str());
         assert_eq!(receipt["consentTimestamp"], 7);
@@ -125,7 +134,7 @@ mod tests {
         let set = Choice::Set([("stats-sdk".to_string(), false)].into());
         let mut refused = apply_choice(&rules, Some(&record), &set, context).unwrap();
         refused.age = Some(crate::record::Age::Guardian);
-        let second = super::receipt(&config, &refused);
+        let second = super::receipt(&rules, &texts, &refused);
         assert_eq!(second["purposes"][1]["granted"], true);
         assert_eq!(second["purposes"][1]["recipients"][0]["granted"], false);
         assert_eq!(second["age"], "guardian");

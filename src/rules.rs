@@ -26,8 +26,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::compiled::{
-    CompiledConfig, CompiledPurpose, CompiledThirdParty, Names, PurposeNames, ThirdPartyNames,
-    BUILD_FORMAT_VERSION,
+    CompiledConfig, CompiledPurpose, CompiledThirdParty, Names, PurposeNames, Texts,
+    ThirdPartyNames, BUILD_FORMAT_VERSION,
 };
 use crate::config::{ConsentMode, LegalBasis};
 use crate::language::Lang;
@@ -103,6 +103,11 @@ pub enum RulesProblem {
     MissingName { kind: &'static str, id: String },
     /// A storage key to clear is Assent's own record key.
     OwnKey,
+    /// The digest is not the one its fingerprints give: the file was edited, or its
+    /// parts come from different builds.
+    DigestMismatch { stated: String, computed: String },
+    /// A companion file (`texts.<digest>.json`) belongs to another build.
+    OtherBuild { digest: String, expected: String },
 }
 
 impl fmt::Display for RulesProblem {
@@ -124,6 +129,14 @@ impl fmt::Display for RulesProblem {
                 write!(f, "language {tag:?} is not expected here")
             }
             RulesProblem::MissingName { kind, id } => write!(f, "no name for {kind} {id:?}"),
+            RulesProblem::DigestMismatch { stated, computed } => write!(
+                f,
+                "digest {stated:?} is not its fingerprints' ({computed:?}): the file was edited or mixes builds"
+            ),
+            RulesProblem::OtherBuild { digest, expected } => write!(
+                f,
+                "belongs to build {digest:?}, not to this configuration's {expected:?}"
+            ),
             RulesProblem::OwnKey => write!(
                 f,
                 "{:?} is Assent's own record key and is never cleared",
@@ -300,6 +313,15 @@ impl Rules {
                     .map(|t| (t.id.clone(), t.fingerprint.clone())),
             )
             .collect();
+        // Last, so a file with a structural fault is reported for that fault.
+        let computed = digest(&fingerprints);
+        if computed != compiled.digest {
+            let stated = compiled.digest;
+            return fault(
+                "$.digest",
+                RulesProblem::DigestMismatch { stated, computed },
+            );
+        }
         Ok(Rules {
             digest: compiled.digest,
             config_hash: compiled.config_hash,
@@ -415,6 +437,43 @@ impl Rules {
         keys
     }
 
+    /// Checks the receipt and permission texts (`texts.<digest>.json`) against these
+    /// rules: the same format and build, and a name for every purpose, third party
+    /// and data item a receipt lists. Structural only, like the rules' own checks.
+    pub fn check_texts(&self, texts: &Texts) -> Result<(), RulesError> {
+        if texts.format != BUILD_FORMAT_VERSION {
+            return fault("$.format", RulesProblem::UnsupportedFormat(texts.format));
+        }
+        if texts.digest != self.digest {
+            let digest = texts.digest.clone();
+            let expected = self.digest.clone();
+            return fault("$.digest", RulesProblem::OtherBuild { digest, expected });
+        }
+        let missing = |field: &str, kind: &'static str, id: &str| {
+            let id = id.to_string();
+            fault(format!("$.{field}"), RulesProblem::MissingName { kind, id })
+        };
+        if let Some(p) = self
+            .purposes
+            .iter()
+            .find(|p| !texts.purposes.contains_key(&p.id))
+        {
+            return missing("purposes", "purpose", &p.id);
+        }
+        if let Some(t) = self
+            .third_parties
+            .iter()
+            .find(|t| !texts.third_parties.contains_key(&t.id))
+        {
+            return missing("thirdParties", "third party", &t.id);
+        }
+        let mut items = self.purposes.iter().flat_map(|p| &p.data_items);
+        if let Some(id) = items.find(|id| !texts.data_items.contains_key(*id)) {
+            return missing("dataItems", "data item", id);
+        }
+        Ok(())
+    }
+
     /// A purpose's name and what it is, in `lang`.
     pub fn purpose_names(&self, id: &str, lang: Lang) -> Option<&PurposeNames> {
         self.names_in(lang)?.purposes.get(id)
@@ -430,6 +489,23 @@ impl Rules {
     fn names_in(&self, lang: Lang) -> Option<&Names> {
         self.names.get(lang.tag())
     }
+}
+
+/// The configuration digest: the first 16 hex digits of the SHA-256 of the lines
+/// `id=fingerprint`, one per purpose and third party, sorted as byte strings and
+/// joined with `\n` (no trailing newline). `assent build` names the build by it; the
+/// rules check a compiled file against it, so no file of one build passes for another.
+pub fn digest(fingerprints: &BTreeMap<String, String>) -> String {
+    let mut lines: Vec<String> = fingerprints
+        .iter()
+        .map(|(id, fingerprint)| format!("{id}={fingerprint}"))
+        .collect();
+    // Sorted as lines, not by id: `a-b=` sorts before `a=` ('-' < '='), and the
+    // documented byte form is the sorted lines.
+    lines.sort();
+    // The first 16 hex digits of the SHA-256: what an item's fingerprint is, so one
+    // function (and its code, in the runtime) serves both.
+    crate::history::fingerprint(lines.join("\n").as_bytes())
 }
 
 /// The one rule for a third party's own switch, on whichever view of a configuration

@@ -534,3 +534,63 @@ fn the_compiled_withdrawal_keys_are_listed_per_id_without_assents_own() {
         "sorted, ids without keys left out"
     );
 }
+
+/// The dialog's disclosures file is checked for its format, its build and every
+/// reference the dialog looks up, each fault with its path.
+#[test]
+fn a_disclosures_file_of_another_build_or_with_a_dangling_reference_is_refused() {
+    let config = Config::parse(&common::fixture("small-config.json")).unwrap();
+    let digest = build::digest(config.fingerprints());
+    let disclosures = build::disclosures(&config, &digest);
+    assert_eq!(disclosures.check(&digest), Ok(()));
+    let other = disclosures.check("0123456789abcdef").unwrap_err();
+    assert_eq!(other.path, "$.digest");
+    let mut format = disclosures.clone();
+    format.format = 2;
+    assert_eq!(format.check(&digest).unwrap_err().path, "$.format");
+    let mut dangling = disclosures.clone();
+    dangling.third_parties[1].purposes.push("gone".into());
+    let error = dangling.check(&digest).unwrap_err();
+    assert_eq!(error.path, "$.thirdParties[1].purposes[2]");
+    assert_eq!(
+        error.to_string(),
+        "$.thirdParties[1].purposes[2]: refers to unknown purpose \"gone\""
+    );
+    let mut dangling = disclosures.clone();
+    dangling.purposes[1].data_items.push("gone".into());
+    assert!(dangling
+        .check(&digest)
+        .unwrap_err()
+        .problem
+        .contains("unknown data item"));
+}
+
+/// The runtime's in-browser unit tests (crates/runtime/tests/browser.rs) cannot run the
+/// CLI: they read the small configuration's compiled file and texts from these
+/// fixtures, which must be exactly what `assent build` writes for it. To rewrite them:
+/// `ASSENT_WRITE_FIXTURES=1 cargo test --test build committed`.
+#[test]
+fn the_committed_compiled_fixtures_are_what_the_build_writes() {
+    let text = common::fixture("small-config.json");
+    let config = Config::parse(&text).unwrap();
+    let compiled = build::compile(&config, &text);
+    let texts = build::texts(&config, &compiled.digest);
+    let files = [
+        (
+            "small-compiled.json",
+            serde_json::to_string(&compiled).unwrap(),
+        ),
+        ("small-texts.json", serde_json::to_string(&texts).unwrap()),
+    ];
+    for (name, want) in files {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("ASSENT_WRITE_FIXTURES").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        assert_eq!(
+            common::fixture(name),
+            want,
+            "tests/fixtures/{name} is stale: ASSENT_WRITE_FIXTURES=1 cargo test --test build committed"
+        );
+    }
+}

@@ -234,6 +234,18 @@ fn each_structural_fault_is_refused_with_its_path() {
             },
         },
         Fault {
+            name: "an edited fingerprint (the digest no longer matches)",
+            edit: |c| c["purposes"][1]["fingerprint"] = json!("0000000000000000"),
+            path: "$.digest",
+            kind: |p| matches!(p, RulesProblem::DigestMismatch { stated, .. } if stated.len() == 16),
+        },
+        Fault {
+            name: "another build's digest",
+            edit: |c| c["digest"] = json!("0123456789abcdef"),
+            path: "$.digest",
+            kind: |p| matches!(p, RulesProblem::DigestMismatch { stated, .. } if stated == "0123456789abcdef"),
+        },
+        Fault {
             name: "a data item without a name",
             edit: |c| c["purposes"][1]["dataItems"] = json!(["unnamed"]),
             path: "$.names.zh-CN.dataItems",
@@ -298,4 +310,40 @@ fn the_seed_answers_exactly_as_before_the_rules() {
             .collect();
         assert_eq!(json!(allowances), was["allowance"], "{lang}");
     }
+}
+
+/// The receipt and permission texts are checked against the rules they are used with:
+/// the same build, and a name for everything a receipt lists.
+#[test]
+fn texts_of_another_build_or_missing_a_name_are_refused() {
+    let text = common::fixture("small-config.json");
+    let config = Config::parse(&text).unwrap();
+    let rules = rules(&config, &text).unwrap();
+    let texts = assent::build::texts(&config, rules.digest());
+    assert_eq!(rules.check_texts(&texts), Ok(()));
+
+    let mut other = texts.clone();
+    other.digest = "0123456789abcdef".into();
+    let error = rules.check_texts(&other).unwrap_err();
+    assert_eq!(error.path, "$.digest");
+    assert!(error.to_string().contains("0123456789abcdef"), "{error}");
+
+    let mut format = texts.clone();
+    format.format = 9;
+    assert_eq!(rules.check_texts(&format).unwrap_err().path, "$.format");
+
+    let mut unnamed = texts.clone();
+    unnamed.third_parties.remove("ad-sdk");
+    let error = rules.check_texts(&unnamed).unwrap_err();
+    assert_eq!(error.path, "$.thirdParties");
+    assert_eq!(
+        error.problem,
+        RulesProblem::MissingName {
+            kind: "third party",
+            id: "ad-sdk".into()
+        }
+    );
+    let mut unnamed = texts.clone();
+    unnamed.data_items.clear();
+    assert_eq!(rules.check_texts(&unnamed).unwrap_err().path, "$.dataItems");
 }

@@ -12,13 +12,13 @@ let shown = 0;
 // The loader's element builder (strings become text, never HTML), handed in.
 let h;
 
-/** Shows the notice for `text()` (the runtime's permissionText, read when this call's
- * turn comes, in the language of that moment) once `css` has loaded, built with the
+/** Shows the notice for `text()` (a promise of the runtime's permissionText, read when
+ * this call's turn comes, in the language of that moment) once `css` has loaded, built with the
  * loader's `element`. An unknown id rejects and shows nothing. */
 export function explain(text, emit, css, element) {
   h = element;
   const answer = turn.then(async () => {
-    const notice = text();
+    const notice = await text();
     await css;
     const granted = await ask(notice);
     emit('explain', { permission: notice.id, granted });

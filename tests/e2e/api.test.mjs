@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, open, serve, settled, snippetFor } from './harness.mjs';
+import { answerBuild, compileConfig, launch, open, serve, settled, snippetFor } from './harness.mjs';
 import { SMALL } from './pages.mjs';
 
 const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
@@ -20,7 +20,8 @@ const ecosystem = {
 };
 
 function page({ head = '', body = '', attributes = '' } = {}) {
-  const snippet = snippetFor({ config: '/ecosystem.json', policyVersion: SMALL.policyVersion })
+  const build = compileConfig(ecosystem);
+  const snippet = snippetFor({ config: `/ecosystem/${build.configFile}`, digest: build.digest, policyVersion: SMALL.policyVersion })
     .replace('<script ', `<script data-consent-mode ${attributes} `);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">${snippet}${head}</head>
 <body><h1>Page</h1>${body}</body></html>`;
@@ -29,12 +30,7 @@ function page({ head = '', body = '', attributes = '' } = {}) {
 function site(pages) {
   return serve({
     pages,
-    handler: (req, res, url) => {
-      if (url.pathname !== '/ecosystem.json') return false;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(ecosystem));
-      return true;
-    },
+    handler: (req, res, url) => answerBuild(compileConfig(ecosystem), '/ecosystem/', url, res),
   });
 }
 

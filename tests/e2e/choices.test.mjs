@@ -6,7 +6,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, open, serve, settled, snippetFor } from './harness.mjs';
+import { answerBuild, compileConfig, launch, open, serve, settled, snippetFor } from './harness.mjs';
 
 const seed = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8'));
 const text = (en) => ({ 'zh-CN': en, en });
@@ -39,7 +39,7 @@ const TAGS = ['analytics', 'firebase', 'sensors-analytics', 'fabric-sdk', 'new-s
 let served = base;
 const h5 = () => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${snippetFor({ config: '/config.json', policyVersion: served.policy.version })}</head><body><h1>H5</h1>
+${snippetFor({ config: `/c/${compileConfig(served).configFile}`, digest: compileConfig(served).digest, policyVersion: served.policy.version })}</head><body><h1>H5</h1>
 ${TAGS.map((id) => `<script type="text/plain" data-assent="${id}">(window.ran = window.ran || []).push('${id}');</script>`).join('\n')}
 </body></html>`;
 
@@ -48,12 +48,7 @@ async function start() {
   const browser = await launch({ viewport: { width: 360, height: 740 } });
   const server = await serve({
     pages: { '/': h5 },
-    handler: (req, res, url) => {
-      if (url.pathname !== '/config.json') return false;
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(served));
-      return true;
-    },
+    handler: (req, res, url) => answerBuild(compileConfig(served), '/c/', url, res),
   });
   return { browser, server };
 }
@@ -208,6 +203,7 @@ describe('choices per third party, withdrawal, re-consent (seed configuration)',
     );
     // The same prompt in Chinese.
     await page.click(`${banner} [data-assent-action="language"]`);
+    await page.waitForSelector(`${banner}[lang="zh-CN"]`);
     assert.equal(await page.textContent(`${banner} h2`), '个人信息处理规则有更新');
     assert.deepEqual(await page.$$eval(`${banner} .assent-badge`, (b) => b.map((x) => x.textContent)), ['有变化', '新增']);
 

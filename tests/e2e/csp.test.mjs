@@ -4,7 +4,7 @@
 // (read by the stub from document.currentScript while it ran).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, serve, snippetFor } from './harness.mjs';
+import { launch, open, SEED_BASE, serve, SMALL, snippetFor } from './harness.mjs';
 import { startServer, strictCsp } from '../../scripts/serve.mjs';
 import { stubHash } from '../../scripts/snippet.mjs';
 
@@ -39,7 +39,7 @@ describe('under a strict Content Security Policy', () => {
   it('gated inline and external scripts without a nonce run with the page nonce', async () => {
     const nonce = 'dGVzdC1ub25jZS0xMjM0';
     const html = `<!doctype html><html lang="en"><head>
-${snippetFor({ config: '/fixtures/small-config.json', policyVersion: 'test-1' }).replace('<script ', `<script nonce="${nonce}" `)}
+${snippetFor(SMALL).replace('<script ', `<script nonce="${nonce}" `)}
 </head><body>
 <script type="text/plain" data-assent="analytics">window.inlineRuns = 1;</script>
 <script type="text/plain" data-assent="analytics" data-src="/tags/external.js"></script>
@@ -61,8 +61,8 @@ ${snippetFor({ config: '/fixtures/small-config.json', policyVersion: 'test-1' })
   });
 
   for (const [name, stub] of [
-    ['the inline stub allowed by its published sha256', () => snippetFor({ config: '/fixtures/small-config.json', policyVersion: 'test-1' })],
-    ['the stub as an external file', () => '<script src="/assent/assent-stub.js" data-base="/assent/" data-config="/fixtures/small-config.json" data-policy-version="test-1"></script>'],
+    ['the inline stub allowed by its published sha256', () => snippetFor(SMALL)],
+    ['the stub as an external file', () => `<script src="${SEED_BASE}assent-stub.js" data-base="${SEED_BASE}" data-config="${SMALL.config}" data-config-digest="${SMALL.digest}" data-policy-version="test-1"></script>`],
   ]) {
     it(`${name}: no nonce needed, external gated scripts run`, async () => {
       const html = `<!doctype html><html lang="en"><head>${stub()}</head><body>

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, open, serve, settled } from './harness.mjs';
+import { answerBuild, compileConfig, launch, open, SEED_BASE, serve, settled } from './harness.mjs';
 import { gatedPage } from './pages.mjs';
 
 const banner = '[data-assent-ui="banner"]';
@@ -64,7 +64,7 @@ describe('storage', () => {
 });
 
 describe('loading', () => {
-  for (const missing of ['/assent/assent_runtime_bg.wasm', '/assent/assent.js']) {
+  for (const missing of [`${SEED_BASE}assent_runtime_bg.wasm`, `${SEED_BASE}assent.js`]) {
     it(`${missing} failing (404): gated elements stay inert, ready rejects, the page works`, async () => {
       await withBrowser(null, async (browser) => {
         const server = await serve({
@@ -135,7 +135,7 @@ describe('a WebAssembly engine below the floor', () => {
       assert.deepEqual(await runs(page), { inline: 0, external: 0 }, 'the stored record grants nothing here');
       assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
       assert.equal(await page.$(banner), null, 'no banner that could not record a decision');
-      assert.deepEqual(server.requests.filter((r) => r.startsWith('/assent/')), ['/assent/assent.js'], 'nothing but the loader');
+      assert.deepEqual(server.requests.filter((r) => r.startsWith('/assent/')), [`${SEED_BASE}assent.js`], 'nothing but the loader');
       const warnings = page.logs.filter((l) => /^(warning|error): assent:/.test(l));
       assert.equal(warnings.length, 1, warnings.join('\n'));
       assert.ok(!page.logs.some((l) => l.startsWith('pageerror')), page.logs.join('\n'));
@@ -162,13 +162,8 @@ describe('hostile configuration text', () => {
     const config = poison(small);
     await withBrowser(null, async (browser) => {
       const server = await serve({
-        pages: { '/': gatedPage({ config: '/poison.json' }) },
-        handler: (req, res, url) => {
-          if (url.pathname !== '/poison.json') return false;
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(config));
-          return true;
-        },
+        pages: { '/': gatedPage({ config: `/poison/${compileConfig(config).configFile}`, digest: compileConfig(config).digest }) },
+        handler: (req, res, url) => answerBuild(compileConfig(config), '/poison/', url, res),
       });
       const page = await open(browser.context, server.url + '/');
       await page.click(`${banner} [data-assent-action="customise"]`);

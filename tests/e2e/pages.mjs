@@ -1,7 +1,7 @@
 // Test pages built around the README's snippet, as a site would write them.
-import { snippetFor } from './harness.mjs';
+import { SMALL, snippetFor } from './harness.mjs';
 
-export const SMALL = { config: '/fixtures/small-config.json', policyVersion: 'test-1' };
+export { SMALL };
 
 /** A page with the snippet in <head>, `head` after it, and at the end of <body> an
  * inline and an external tag gated on analytics (or `gate`). */

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { launch, open, serve, settled, snippetFor } from './harness.mjs';
+import { answerBuild, compileConfig, launch, open, SEED_BASE, serve, settled, SMALL, snippetFor } from './harness.mjs';
 
 const seed = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8'));
 const separate = seed.purposes.filter((p) => p.separateConsent).map((p) => p.id);
@@ -125,7 +125,7 @@ function hostPage(script, { attributes = '', lang = 'en' } = {}) {
 <body><h1>H5 in an app</h1>
 <script type="text/plain" data-assent="analytics">window.analyticsRan = true;</script></body></html>`;
 }
-const SMALL_CONFIG = { config: '/fixtures/small-config.json', policyVersion: 'test-1' };
+const SMALL_CONFIG = SMALL;
 const decision = (decisions, extra = {}) => ({ type: 'assent:decision', version: 1, policyVersion: 'test-1', decisions, ...extra });
 
 /** The messages the simulated host received, parsed. */
@@ -242,7 +242,7 @@ describe('native app bridge', () => {
       decision({ analytics: true, marketing: true }));
     assert.equal(error, 'no native bridge on this page');
     assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
-    assert.ok(!server.requests.includes('/assent/assent-bridge.js'), 'no bridge module on a plain page');
+    assert.ok(!server.requests.includes(`${SEED_BASE}assent-bridge.js`), 'no bridge module on a plain page');
     await page.close();
   });
 });
@@ -297,15 +297,14 @@ describe('consent history', () => {
 async function receiptServer(answer) {
   const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
   const posts = [];
-  const page = hostPage('').replace('/fixtures/small-config.json', '/receipt-config.json');
+  // The endpoint names the server's own port, known once it listens; the digest (and
+  // so the compiled file's name) does not depend on it.
+  const page = hostPage('').replace(SMALL.config, SMALL.config.replace('/small/', '/receipt/'));
   const server = await serve({
     pages: { '/': page },
     handler: async (req, res, url) => {
-      if (url.pathname === '/receipt-config.json') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ...small, receiptEndpoint: `http://${req.headers.host}/receipts` }));
-        return true;
-      }
+      const build = compileConfig({ ...small, receiptEndpoint: `http://${req.headers.host}/receipts` });
+      if (answerBuild(build, '/receipt/', url, res)) return true;
       if (url.pathname !== '/receipts' || req.method !== 'POST') return false;
       let text = '';
       for await (const chunk of req) text += chunk;

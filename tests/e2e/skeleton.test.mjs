@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, open, serve, settled } from './harness.mjs';
+import { answerBuild, compileConfig, launch, open, serve, settled, small as SMALL_BUILD } from './harness.mjs';
 import { gatedPage } from './pages.mjs';
 
 let browser;
@@ -245,28 +245,87 @@ describe('the configuration', () => {
     await server.close();
   });
 
-  it('that is invalid prints every problem with its path, grants nothing, shows nothing', async () => {
-    const small = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
-    small.policy.links.policy = 'javascript:alert(1)';
-    small.thirdParties[0].purposes = ['telemetry'];
+  // `assent build` lists an invalid configuration's every problem with its path
+  // (tests/build.rs); what reaches a page is a build's file or nothing.
+  const failsClosed = async (page, pattern) => {
+    const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
+    assert.match(reason, pattern);
+    const error = page.logs.find((l) => l.startsWith('error: assent:')) ?? '';
+    assert.match(error, pattern);
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+    assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+    assert.equal(await page.isVisible(banner), false);
+  };
+
+  it('a source configuration under data-config is refused, naming the file: compile it with assent build', async () => {
+    const text = readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8');
     const server = await serve({
-      pages: { '/': gatedPage({ config: '/bad.json' }) },
+      pages: { '/': gatedPage({ config: '/source.json' }) },
       handler: (req, res, url) => {
-        if (url.pathname !== '/bad.json') return false;
+        if (url.pathname !== '/source.json') return false;
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(small));
+        res.end(text);
         return true;
       },
     });
     const page = await open(browser.context, server.url + '/');
-    const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
-    assert.match(reason, /invalid configuration \(2 problems\)/);
-    const error = page.logs.find((l) => l.startsWith('error: assent:')) ?? '';
-    assert.match(error, /\$\.policy\.links\.policy: /);
-    assert.match(error, /\$\.thirdParties\[0\]\.purposes\[0\]: /);
-    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
-    assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+    await failsClosed(page, /\/source\.json is a source configuration, not a compiled one: compile it with `assent build`/);
+    await page.close();
+    await server.close();
+  });
+
+  it('a snippet without data-config: nothing runs, not even for a returning visitor; the console names the attribute', async () => {
+    const server = await serve({ pages: { '/': gatedPage(), '/none': gatedPage({ config: null }) } });
+    const first = await open(browser.context, server.url + '/');
+    await first.click(`${banner} [data-assent-action="accept-all"]`);
+    await first.waitForFunction(() => window.externalRuns === 1);
+    await first.close();
+    server.requests.length = 0;
+    const page = await open(browser.context, server.url + '/none');
+    await failsClosed(page, /the snippet has no data-config/);
+    assert.ok(!server.requests.some((r) => r.includes('assent_runtime')), 'no runtime fetched');
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+    await server.close();
+  });
+
+  it('an edited compiled file (its digest no longer its fingerprints\') is refused with the path', async () => {
+    const compiled = JSON.parse(SMALL_BUILD.files[SMALL_BUILD.configFile]);
+    compiled.purposes[1].fingerprint = '0000000000000000';
+    const server = await serve({
+      pages: { '/': gatedPage({ config: `/edited/${SMALL_BUILD.configFile}` }) },
+      handler: (req, res, url) => {
+        if (url.pathname !== `/edited/${SMALL_BUILD.configFile}`) return false;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(compiled));
+        return true;
+      },
+    });
+    const page = await open(browser.context, server.url + '/');
+    await failsClosed(page, /faulty compiled configuration: \$\.digest: /);
+    await page.close();
+    await server.close();
+  });
+
+  it('a banner file of another build is not shown: the console names it, nothing is granted', async () => {
+    const source = JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
+    source.purposes.find((p) => p.id === 'marketing').name.en = 'Another name';
+    const other = compileConfig(source);
+    assert.notEqual(other.digest, SMALL_BUILD.digest);
+    const server = await serve({
+      pages: { '/': gatedPage({ config: `/mixed/${SMALL_BUILD.configFile}` }) },
+      handler: (req, res, url) => {
+        if (url.pathname === '/mixed/banner.en.json') return answerBuild(other, '/mixed/', url, res);
+        return answerBuild(SMALL_BUILD, '/mixed/', url, res);
+      },
+    });
+    const page = await open(browser.context, server.url + '/');
+    await settled(page);
+    await page.waitForFunction(() => false, null, { timeout: 300 }).catch(() => {});
     assert.equal(await page.isVisible(banner), false);
+    const error = page.logs.find((l) => l.startsWith('error: assent:')) ?? '';
+    assert.match(error, /\/mixed\/banner\.en\.json is not of the build of/, page.logs.join('\n'));
+    assert.deepEqual(await runs(page), { inline: 0, external: 0 });
     await page.close();
     await server.close();
   });

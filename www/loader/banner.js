@@ -1,5 +1,6 @@
-// Assent loader: the first layer. The banner, rendered here from the runtime's texts
-// (`bannerText`) so that a first visit shows it without the interface module: a bar at
+// Assent loader: the first layer. The banner, rendered here from the build's words
+// (`banner.<lang>.json`) and, on a re-consent, the runtime's list of what changed
+// (`bannerChanges`), so that a first visit shows it without the interface module: a bar at
 // the bottom of the page (not a wall: the page stays usable) with reject all, accept
 // all and customise, all the same size, the re-consent list when that is why it shows,
 // and the language switch; its clicks; the scroll padding and focus guard that keep
@@ -10,9 +11,30 @@
 import { decide } from './decisions.js';
 import { show } from './dialog.js';
 import { ensureCss, h } from './dom.js';
+import { buildFile } from './files.js';
+import { log } from './util.js';
 
-export function renderBanner(session) {
-  const t = (session.bannerText = session.runtime.bannerText());
+/** The banner's words in the session's language (`banner.<lang>.json`). */
+export async function bannerWords(session) {
+  const { language } = session.snapshot;
+  const words = await buildFile(session, `banner.${language}.json`);
+  if (words.language !== language) throw new Error(`banner.${language}.json holds the words of ${words.language}`);
+  return words;
+}
+
+/** Renders the banner again in the session's language (after a switch, or when the
+ * dialog closes without a choice). */
+export function refreshBanner(session) {
+  return bannerWords(session).then((words) => renderBanner(session, words),
+    (error) => log('error', `the banner could not load its words (${error.message})`));
+}
+
+export function renderBanner(session, words) {
+  // The GPC note only when GPC refused something; on a re-consent, the runtime's
+  // words and list replace the first visit's (its separateNote is null).
+  const t = (session.bannerText = {
+    ...words, gpcNote: session.snapshot.gpcHonoured ? words.gpcNote : null, ...session.runtime.bannerChanges(),
+  });
   const button = (action, label, extra = '') =>
     h('button', { type: 'button', class: `assent-button${extra}`, 'data-assent-action': action }, label);
   const next = h('section', {
@@ -35,6 +57,8 @@ export function renderBanner(session) {
     button('customise', t.customise, ' assent-button--secondary')),
   h('button', { type: 'button', class: 'assent-language', 'data-assent-action': 'language', lang: t.switchTo }, t.languageSwitch));
   next.addEventListener('click', (event) => onBannerClick(session, event));
+  // The words the language switch shows, fetched ahead so the switch is immediate.
+  buildFile(session, `banner.${t.switchTo}.json`).catch(() => {});
   if (session.banner?.isConnected) session.banner.replaceWith(next);
   else document.body.appendChild(next);
   session.banner = next;
@@ -58,11 +82,11 @@ function onBannerClick(session, event) {
     show(session, 'preferences');
   } else if (name === 'language') {
     const focused = document.activeElement === action;
-    const { runtime } = session;
-    session.snapshot = runtime.setLanguage(runtime.bannerText().switchTo);
-    renderBanner(session);
+    session.snapshot = session.runtime.setLanguage(session.bannerText.switchTo);
     showReopenControl(session);
-    if (focused) session.banner.querySelector('[data-assent-action="language"]').focus();
+    refreshBanner(session).then(() => {
+      if (focused) session.banner?.querySelector('[data-assent-action="language"]').focus();
+    });
   }
 }
 

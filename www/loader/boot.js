@@ -2,8 +2,9 @@
 // state object (`session`) and hands it to every module that needs it. For a returning
 // visitor it first runs the gated tags the stored record allows (the record the stub
 // already checked), so they never wait for WebAssembly. Then it probes the browser's
-// WebAssembly, fetches the configuration, starts the runtime module (record, queries,
-// gating), replaces the stub's queueing methods with real ones, replays the queue in
+// WebAssembly, fetches the compiled configuration the snippet names (`data-config`,
+// written by `assent build`; www/loader/files.js), starts the runtime module (record,
+// queries, gating) on it, replaces the stub's queueing methods with real ones, replays the queue in
 // order and shows the banner or the reopen control. Callbacks, Promises and events
 // live in the loader; decisions are made in Rust. Nothing here grants anything by
 // itself: when any step fails, gated tags stay inert (beyond what the stored record
@@ -28,12 +29,7 @@ import { show, hide } from './dialog.js';
 import { showReopenControl } from './banner.js';
 import { apiWrite, followOtherTabs } from './decisions.js';
 import { emit, off, on, state, whenGranted } from './events.js';
-
-async function fetchConfig(url) {
-  const response = await fetch(url, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`the configuration ${url} answered HTTP ${response.status}`);
-  return response.text();
-}
+import { loadCompiled, texts } from './files.js';
 
 function fail(assent, error, level = 'error') {
   const reason = error instanceof Error ? error : new Error(String(error));
@@ -45,12 +41,6 @@ function fail(assent, error, level = 'error') {
   assent.ready.catch(() => {});
   assent._ready[1](reason);
   for (const [, , , reject] of assent._q.splice(0)) reject(reason);
-}
-
-async function defaultConfig() {
-  const module = await import('./assent_default.js');
-  await module.default({ module_or_path: new URL('assent_default_bg.wasm', base) });
-  return module.defaultConfig();
 }
 
 // The WebAssembly features the modules use beyond the first version (bulk memory,
@@ -81,7 +71,7 @@ function installApi(session) {
     rejectAll: () => apiWrite(session, 'reject-all'),
     set: (choices) => apiWrite(session, 'set', choices),
     withdraw: () => apiWrite(session, 'reject-all'),
-    receipt: () => Promise.resolve(runtime.receipt()),
+    receipt: () => texts(session).then((t) => runtime.receipt(t)),
     history: () => runtime.history(),
     fromNative: (value) => {
       try {
@@ -95,7 +85,7 @@ function installApi(session) {
     hide: () => hide(session),
     // The permission notice (www/explain.js), imported at its first use.
     explain: (id) => (session.explainer ||= import('./assent-explain.js'))
-      .then((m) => m.explain(() => runtime.permissionText(id), (name, detail) => emit(session, name, detail), ensureCss(session), h)),
+      .then((m) => m.explain(() => texts(session).then((t) => runtime.permissionText(id, t)), (name, detail) => emit(session, name, detail), ensureCss(session), h)),
   });
 }
 
@@ -103,8 +93,9 @@ async function boot(assent) {
   const options = assent._cfg;
   // The page view's state, the one object every module is handed. Fields start
   // undefined until their owner sets them: `runtime` (the runtime module, once
-  // started), `snapshot` (its latest snapshot), `configText` (for the interface),
-  // `cssLoaded` and `uiLoading` (pending loads), `ui` (the interface module, once
+  // started), `snapshot` (its latest snapshot), `configUrl` and `digest` (the
+  // compiled configuration's, which name the build's other files), `files` (those
+  // fetched, www/loader/files.js), `cssLoaded` and `uiLoading` (pending loads), `ui` (the interface module, once
   // mounted), `wantedView` (the view last asked for), `opener` (what had focus when
   // the dialog opened), `banner`, `bannerText`, `bannerSize`, `focusGuard` and
   // `reopen` (the first layer on screen), `outbox` and `explainer` (imports of
@@ -122,6 +113,12 @@ async function boot(assent) {
     fail(assent, new Error('browser unsupported: its WebAssembly lacks bulk memory, sign extension or non-trapping float-to-int (README, supported floor)'), 'warn');
     return;
   }
+  if (!options.config) {
+    // No configuration, no banner: nothing runs, not even what a stored record allows.
+    fail(assent, new Error('the snippet has no data-config: name the compiled configuration (config.<digest>.json) that `assent build` wrote'));
+    return;
+  }
+  session.configUrl = new URL(options.config, document.baseURI).href;
   // A returning visitor's allowed tags run at once, from the record the stub checked;
   // those the parser has not reached yet, at DOMContentLoaded.
   runGated(session);
@@ -135,11 +132,10 @@ async function boot(assent) {
       await module.default({ module_or_path: new URL('assent_runtime_bg.wasm', base) });
       return module;
     });
-    // No URL on the loader tag: the compiled-in default, from its own module.
-    const [text, module] = await Promise.all([options.config ? fetchConfig(options.config) : defaultConfig(), started]);
-    session.snapshot = module.start(text, options.lang ?? null, Date.now());
+    const [compiled, module] = await Promise.all([loadCompiled(session.configUrl), started]);
+    session.snapshot = module.start(compiled, options.lang ?? null, Date.now());
     session.runtime = module;
-    session.configText = text;
+    session.digest = compiled.digest;
   } catch (error) {
     fail(assent, error);
     return;

@@ -7,10 +7,11 @@
 // must win over the show() that started the load. The interface never records: its
 // choices come back through `decide`.
 
-import { removeBanner, renderBanner, showReopenControl } from './banner.js';
+import { bannerWords, refreshBanner, removeBanner, renderBanner, showReopenControl } from './banner.js';
 import { decide } from './decisions.js';
 import { ensureCss } from './dom.js';
 import { emit, state } from './events.js';
+import { buildFile, texts } from './files.js';
 import { base, log } from './util.js';
 
 const dialog = () => document.querySelector('[data-assent-ui="preferences"]');
@@ -24,14 +25,15 @@ const rendered = (element) => element.getClientRects().length > 0;
 function loadUi(session) {
   if (!session.uiLoading) {
     session.uiLoading = (async () => {
-      const [module] = await Promise.all([import('./assent_ui.js'), ensureCss(session)]);
+      const [module, disclosures] = await Promise.all([
+        import('./assent_ui.js'), buildFile(session, `disclosures.${session.digest}.json`), ensureCss(session)]);
       await module.default({ module_or_path: new URL('assent_ui_bg.wasm', base) });
       document.addEventListener('keydown', (event) => onKeydown(session, event));
       document.addEventListener('click', (event) => onUiClick(session, event), true);
       const host = document.createElement('div');
       host.id = 'assent-root';
       document.body.appendChild(host);
-      module.mount(host, session.configText, session.snapshot, 'hidden', {
+      module.mount(host, disclosures, session.digest, session.snapshot, 'hidden', {
         choose: (kind, set, method, age) => decide(session, kind, set, method, age),
         language: (tag) => {
           session.snapshot = session.runtime.setLanguage(tag);
@@ -40,11 +42,14 @@ function loadUi(session) {
         // Closed without a choice: the banner again while no decision exists.
         close: () => {
           session.wantedView = 'hidden';
-          if (session.snapshot.needsDecision) renderBanner(session);
+          if (session.snapshot.needsDecision) refreshBanner(session);
         },
-        receipt: () => session.runtime.receipt(),
+        // The dialog's download button: the receipt, once its texts are here.
+        receipt: () => session.receiptTexts && session.runtime.receipt(session.receiptTexts),
       });
       session.ui = module;
+      // The receipt the dialog offers is built synchronously, at the click.
+      texts(session).then((t) => { session.receiptTexts = t; }, (error) => log('error', `the receipt texts could not load (${error.message})`));
       return module;
     })();
     session.uiLoading.catch((error) => log('error', 'the interface could not load; nothing more is granted', error));
@@ -56,9 +61,11 @@ export async function show(session, view) {
   if (!session.snapshot) return;
   session.wantedView = view;
   if (view === 'banner') {
-    await ensureCss(session);
-    if (session.wantedView !== view) return;
-    renderBanner(session);
+    const words = await Promise.all([bannerWords(session), ensureCss(session)]).catch((error) => {
+      log('error', `the banner could not load its words (${error.message}); nothing more is granted`);
+    });
+    if (!words || session.wantedView !== view) return;
+    renderBanner(session, words[0]);
   } else {
     if (!dialog() && !session.opener) session.opener = document.activeElement;
     const module = await loadUi(session);

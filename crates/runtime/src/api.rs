@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use assent::compiled::{CompiledConfig, Texts};
 use assent::decision::Choice;
 use assent::language::{negotiate, LanguageSources};
 use assent::record::{Age, Method};
-use assent::{Config, Lang};
+use assent::{Lang, Rules};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -25,31 +26,22 @@ fn not_started() -> JsError {
     JsError::new("assent has not started")
 }
 
-/// Validates the configuration text (fetched from the loader tag's URL, or the
-/// compiled-in default from the `assent-default-config` module), compiles it into the
-/// rules every decision runs on (`assent::compile::rules`, what `assent build` writes
-/// and the runtime will read instead), reads the stored record and returns the
-/// snapshot. On an invalid configuration nothing is installed and the error lists
-/// every problem, one per line.
+/// Reads the compiled runtime configuration (`config.<digest>.json` of `assent build`,
+/// as `JSON.parse` gave it), checks its structure (`Rules::from_compiled`: the format,
+/// every reference, the digest), reads the stored record and returns the snapshot. No
+/// configuration is validated here: `assent build` did that. On a faulty file nothing
+/// is installed and the error names what is wrong, with its JSON path.
 #[wasm_bindgen]
 pub fn start(
-    config_text: &str,
+    compiled: JsValue,
     tag_language: Option<String>,
     now: f64,
 ) -> Result<JsValue, JsError> {
     let gpc = dom::global_privacy_control();
-    let config = Config::parse(config_text).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        JsError::new(&format!(
-            "invalid configuration ({} problems):\n{}",
-            lines.len(),
-            lines.join("\n")
-        ))
-    })?;
-    // A validated configuration always compiles into rules; a fault here would be a
-    // defect of the compiler, and the page fails closed on it like on any other.
-    let rules = assent::compile::rules(&config, config_text)
-        .map_err(|error| JsError::new(&format!("invalid compiled configuration: {error}")))?;
+    let compiled: CompiledConfig = serde_wasm_bindgen::from_value(compiled)
+        .map_err(|error| JsError::new(&format!("not a compiled configuration: {error}")))?;
+    let rules = Rules::from_compiled(compiled)
+        .map_err(|error| JsError::new(&format!("faulty compiled configuration: {error}")))?;
     let user_choice = storage::read_language();
     let browser = dom::browser_languages();
     let page = dom::page_language();
@@ -59,10 +51,22 @@ pub fn start(
         browser: &browser,
         page: page.as_deref(),
     });
-    let session = Session::load(rules, config, now.max(0.0) as u64, language, gpc);
+    let session = Session::load(rules, now.max(0.0) as u64, language, gpc);
     let snapshot = to_js(&session.snapshot());
     session::install(session);
     Ok(snapshot)
+}
+
+/// The build's receipt and permission texts (`texts.<digest>.json`, as `JSON.parse`
+/// gave it), checked against the rules: the same build, every name present.
+fn read_texts(session: &Session, texts: JsValue) -> Result<Texts, JsError> {
+    let texts: Texts = serde_wasm_bindgen::from_value(texts)
+        .map_err(|error| JsError::new(&format!("not a build's texts file: {error}")))?;
+    session
+        .rules
+        .check_texts(&texts)
+        .map_err(|error| JsError::new(&format!("faulty texts file: {error}")))?;
+    Ok(texts)
 }
 
 /// The current snapshot: decisions, policy version, consent id, timestamps.
@@ -152,17 +156,19 @@ pub fn storage_keys_to_clear(revoked: Vec<String>) -> Vec<String> {
     session::with(|s| s.rules.storage_keys_to_clear(&revoked)).unwrap_or_default()
 }
 
-/// The consent receipt of the current decision (`assent::receipt`), or `undefined`
-/// before any decision.
+/// The consent receipt of the current decision (`assent::receipt`), with the names
+/// from the build's texts file (`texts`, fetched by the loader at the first call), or
+/// `undefined` before any decision.
 #[wasm_bindgen]
-pub fn receipt() -> JsValue {
+pub fn receipt(texts: JsValue) -> Result<JsValue, JsError> {
     session::with(|s| {
-        s.record
-            .as_ref()
-            .map(|r| to_js(&assent::receipt::receipt(&s.config, r)))
+        let Some(record) = s.record.as_ref() else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let texts = read_texts(s, texts)?;
+        Ok(to_js(&assent::receipt::receipt(&s.rules, &texts, record)))
     })
-    .flatten()
-    .unwrap_or(JsValue::UNDEFINED)
+    .ok_or_else(not_started)?
 }
 
 /// The local consent history (`assent::history`): every decision on this device,
@@ -205,20 +211,24 @@ pub fn consent_purposes() -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// The first layer's texts in the current language: the loader renders the banner
-/// from these itself, so a first visit never waits for the interface module.
-#[wasm_bindgen(js_name = bannerText)]
-pub fn banner_text() -> Result<JsValue, JsError> {
-    session::with(|s| to_js(&s.banner_text())).ok_or_else(not_started)
+/// What the first layer says because of the visitor's record, in the current
+/// language: `null` when nothing changed since the recorded choice, else the
+/// re-consent list, the words around it and what its two buttons record. The loader
+/// renders the rest of the banner from the build's `banner.<lang>.json`.
+#[wasm_bindgen(js_name = bannerChanges)]
+pub fn banner_changes() -> Result<JsValue, JsError> {
+    session::with(|s| to_js(&s.banner_changes())).ok_or_else(not_started)
 }
 
 /// The just-in-time notice for a configured device permission (`assent.explain`), in
-/// the current language: its name, purpose, who asks, what refusing costs and the two
-/// buttons' words. An unknown id is an error naming it and the configured ids.
+/// the current language, from the build's texts file (`texts`): its name, purpose, who
+/// asks, what refusing costs and the two buttons' words. An unknown id is an error
+/// naming it and the configured ids.
 #[wasm_bindgen(js_name = permissionText)]
-pub fn permission_text(id: &str) -> Result<JsValue, JsError> {
+pub fn permission_text(id: &str, texts: JsValue) -> Result<JsValue, JsError> {
     session::with(|s| {
-        s.permission_text(id)
+        let texts = read_texts(s, texts)?;
+        assent::explain::notice(&texts, id, s.language)
             .map(|text| to_js(&text))
             .map_err(|error| JsError::new(&error.to_string()))
     })

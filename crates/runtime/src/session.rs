@@ -1,9 +1,9 @@
 //! The page view's consent session: the rules of the configuration (`assent::Rules`),
 //! the record that counts (if any) and the answers derived from both. Built once by
 //! `start`, replaced wholesale on every decision, so no answer can lag behind the
-//! record. Every decision runs on the rules; the validated source configuration is
-//! kept only for the texts not yet compiled for the runtime: the banner's policy title
-//! and link, receipts and permission notices (issue 14, stage b).
+//! record. Every decision runs on the rules, read from the compiled configuration;
+//! the texts the session does not hold (the banner's words, the receipt's and the
+//! permission notice's names) are the build's other files, which the loader fetches.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -12,11 +12,10 @@ use assent::changes::{self, ChangeText};
 use assent::decision::{
     apply_choice, carry_over, Change, Choice, ChoiceError, ConsentState, DecisionContext,
 };
-use assent::explain::{self, Notice, UnknownPermission};
 use assent::record::{self, Age, Method, Record, RecordRejection};
-use assent::ui_text::{gpc_note, ui_text};
+use assent::ui_text::ui_text;
 use assent::{consent_mode, history};
-use assent::{Config, Lang, Rules};
+use assent::{Lang, Rules};
 use serde::Serialize;
 
 use crate::storage;
@@ -24,9 +23,6 @@ use crate::storage;
 pub struct Session {
     /// What every decision runs on.
     pub rules: Rules,
-    /// The source configuration, for the banner's policy title and link, receipts
-    /// and permission notices only.
-    pub config: Config,
     pub record: Option<Record>,
     pub rejection: Option<RecordRejection>,
     pub state: ConsentState,
@@ -72,42 +68,33 @@ pub struct Snapshot {
     pub changes: Vec<Change>,
 }
 
-/// The first layer (the banner), as the loader renders it.
+/// What the first layer says because of the record: the re-consent list (only what
+/// changed since the recorded choice), the words around it, and what the two buttons
+/// (named by their actions) then record, a `set` instead of accept all and reject all.
+/// The rest of the banner is the build's `banner.<lang>.json`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BannerText {
-    pub language: &'static str,
+pub struct BannerChanges {
     pub title: &'static str,
     pub body: &'static str,
-    pub policy_title: String,
-    pub policy_url: String,
     pub reject_all: &'static str,
     pub accept_all: &'static str,
-    pub customise: &'static str,
-    /// The language switch: its label, and the tag it switches to.
-    pub language_switch: &'static str,
-    pub switch_to: &'static str,
-    /// Set when Global Privacy Control refused some purposes.
-    pub gpc_note: Option<&'static str>,
-    /// Set when some purposes need separate consent: accept all leaves them out.
+    /// Always `None`: the separate-consent note does not apply to a re-consent list
+    /// (what needs separate consent stays refused by its accept); sent as `null` so it
+    /// replaces the banner file's note.
     pub separate_note: Option<&'static str>,
-    /// Set when a recorded choice exists and only what changed since is asked: the
-    /// items, with the words around them; `accept` and `reject` are what the two
-    /// buttons (named by their actions) then record, a `set` instead of accept all
-    /// and reject all.
-    pub changes: Option<Vec<ChangeText>>,
+    pub changes: Vec<ChangeText>,
     #[serde(rename = "accept-all")]
-    pub accept: Option<BTreeMap<String, bool>>,
+    pub accept: BTreeMap<String, bool>,
     #[serde(rename = "reject-all")]
-    pub reject: Option<BTreeMap<String, bool>>,
+    pub reject: BTreeMap<String, bool>,
 }
 
 impl Session {
-    pub fn load(rules: Rules, config: Config, now: u64, language: Lang, gpc: bool) -> Session {
+    pub fn load(rules: Rules, now: u64, language: Lang, gpc: bool) -> Session {
         let mut session = Session {
             state: ConsentState::new(&rules, None, gpc),
             rules,
-            config,
             record: None,
             rejection: None,
             language,
@@ -196,64 +183,33 @@ impl Session {
                 .any(|p| p.refused_by_gpc && self.state.get(&p.id) == Some(false))
     }
 
-    pub fn banner_text(&self) -> BannerText {
+    /// The banner's record-dependent part: `None` unless something changed since the
+    /// recorded choice (only a record can have changes).
+    pub fn banner_changes(&self) -> Option<BannerChanges> {
+        if self.state.changes.is_empty() {
+            return None;
+        }
         let lang = self.language;
         let t = ui_text(lang);
-        let policy = self.config.policy();
-        let mut text = BannerText {
-            language: lang.tag(),
-            title: t.banner_title,
-            body: t.banner_body,
-            policy_title: policy.title.get(lang).to_string(),
-            policy_url: policy.links.policy.clone(),
-            reject_all: t.reject_all,
-            accept_all: t.accept_all,
-            customise: t.customise,
-            language_switch: t.language_switch,
-            switch_to: if lang == Lang::ZhCn {
-                Lang::En.tag()
-            } else {
-                Lang::ZhCn.tag()
-            },
-            gpc_note: self.gpc_honoured().then(|| gpc_note(lang)),
-            separate_note: self
-                .rules
-                .purposes()
-                .iter()
-                .any(|p| p.separate_consent)
-                .then_some(t.banner_separate_note),
-            changes: None,
-            accept: None,
-            reject: None,
-        };
-        // (Only a record can have changes.)
-        if !self.state.changes.is_empty() {
-            let baseline = storage::read_baseline();
-            let items =
-                changes::describe(&self.rules, &self.state.changes, baseline.as_deref(), lang);
-            // Accepting the changes grants what changed, except what needs separate
-            // consent: that stays refused until its own action.
-            let (mut accept, mut reject) = (BTreeMap::new(), BTreeMap::new());
-            for item in &items {
-                accept.insert(item.id.clone(), !item.separate);
-                reject.insert(item.id.clone(), false);
-            }
-            text.accept = Some(accept);
-            text.reject = Some(reject);
-            text.title = t.changes_title;
-            text.body = t.changes_body;
-            text.accept_all = t.accept_changes;
-            text.reject_all = t.refuse_changes;
-            text.separate_note = None;
-            text.changes = Some(items);
+        let baseline = storage::read_baseline();
+        let items = changes::describe(&self.rules, &self.state.changes, baseline.as_deref(), lang);
+        // Accepting the changes grants what changed, except what needs separate
+        // consent: that stays refused until its own action.
+        let (mut accept, mut reject) = (BTreeMap::new(), BTreeMap::new());
+        for item in &items {
+            accept.insert(item.id.clone(), !item.separate);
+            reject.insert(item.id.clone(), false);
         }
-        text
-    }
-
-    /// The notice for a configured permission in the current language; an unknown id
-    /// names itself and the configured ones. Reads and writes nothing.
-    pub fn permission_text(&self, id: &str) -> Result<Notice<'_>, UnknownPermission> {
-        explain::notice(&self.config, id, self.language)
+        Some(BannerChanges {
+            title: t.changes_title,
+            body: t.changes_body,
+            reject_all: t.refuse_changes,
+            accept_all: t.accept_changes,
+            separate_note: None,
+            changes: items,
+            accept,
+            reject,
+        })
     }
 
     /// Applies a choice, stores the new record, appends the event to the history (and

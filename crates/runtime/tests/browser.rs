@@ -1,7 +1,8 @@
-//! The runtime's browser edges, in headless Chromium (wasm-bindgen-test): the record
+//! The runtime's browser edges, in headless Chromium (wasm-bindgen-test): a compiled
+//! configuration arrives through `JSON.parse` and serde-wasm-bindgen, the record
 //! reaches localStorage, decisions reach `get`, gated elements are claimed once (the
-//! loader activates them), and a permission notice's text is plain data that writes
-//! nothing. End-to-end behaviour is in tests/e2e/.
+//! loader activates them), a faulty file is refused with its reason, and receipts and
+//! permission notices take their names from the build's texts file. End-to-end behaviour is in tests/e2e/.
 
 use assent_runtime::api;
 use wasm_bindgen::JsValue;
@@ -9,8 +10,16 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SMALL: &str = include_str!("../../../tests/fixtures/small-config.json");
+/// The small configuration as `assent build` compiled it (checked against the build
+/// by tests/build.rs), and its receipt texts.
+const SMALL: &str = include_str!("../../../tests/fixtures/small-compiled.json");
+const SMALL_TEXTS: &str = include_str!("../../../tests/fixtures/small-texts.json");
 const NOW: f64 = 1_700_000_000_000.0;
+
+/// A file as the loader hands it over: `JSON.parse`d.
+fn parsed(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
@@ -24,7 +33,7 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 fn a_decision_is_stored_and_answered() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    let snapshot = api::start(SMALL, Some("en".into()), NOW).unwrap();
+    let snapshot = api::start(parsed(SMALL), Some("en".into()), NOW).unwrap();
     assert_eq!(field(&snapshot, "needsDecision"), JsValue::TRUE);
     assert_eq!(
         api::get("analytics".into()),
@@ -46,7 +55,7 @@ fn a_decision_is_stored_and_answered() {
     assert!(stored.contains("\"policyVersion\":\"test-1\""), "{stored}");
 
     // A fresh start (a reload) reads the same record back.
-    api::start(SMALL, None, NOW + 1.0).unwrap();
+    api::start(parsed(SMALL), None, NOW + 1.0).unwrap();
     assert_eq!(api::get("analytics".into()), Some(false));
     assert_eq!(
         api::get(JsValue::from_f64(3.0)),
@@ -56,14 +65,47 @@ fn a_decision_is_stored_and_answered() {
 }
 
 #[wasm_bindgen_test]
-fn an_invalid_configuration_names_every_problem() {
-    let error = api::start(r#"{"assentConfig": 1}"#, None, NOW)
-        .map(|_| ())
-        .unwrap_err();
-    let message = field(&JsValue::from(error), "message").as_string().unwrap();
-    assert!(message.starts_with("invalid configuration"), "{message}");
+fn a_source_or_faulty_compiled_configuration_is_refused_with_the_reason() {
+    let message = |value: JsValue| {
+        let error = api::start(value, None, NOW).map(|_| ()).unwrap_err();
+        field(&JsValue::from(error), "message").as_string().unwrap()
+    };
+    let source = message(parsed(r#"{"assentConfig": 1}"#));
     assert!(
-        message.contains("missing field `policy`") && message.contains("missing field `purposes`"),
+        source.starts_with("not a compiled configuration"),
+        "{source}"
+    );
+    let edited = SMALL.replacen("\"fingerprint\":\"", "\"fingerprint\":\"0", 1);
+    let edited = message(parsed(&edited));
+    assert!(
+        edited.starts_with("faulty compiled configuration: $.digest: "),
+        "{edited}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_receipt_names_what_the_texts_file_says() {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    api::start(parsed(SMALL), Some("en".into()), NOW).unwrap();
+    assert!(
+        api::receipt(parsed(SMALL_TEXTS)).unwrap().is_undefined(),
+        "no decision yet"
+    );
+    api::decide("accept-all", JsValue::NULL, "api", NOW, None).unwrap();
+    let receipt = api::receipt(parsed(SMALL_TEXTS)).unwrap();
+    let controller = field(&receipt, "controller");
+    assert_eq!(field(&controller, "name"), JsValue::from("Test Ltd"));
+    let other = SMALL_TEXTS.replacen("\"digest\":\"", "\"digest\":\"0", 1);
+    let error = api::receipt(parsed(&other)).map(|_| ()).unwrap_err();
+    let message = field(&JsValue::from(error), "message").as_string().unwrap();
+    assert!(
+        message.starts_with("faulty texts file: $.digest: "),
         "{message}"
     );
 }
@@ -91,7 +133,7 @@ fn gated_scripts_are_claimed_once() {
     gated.set_text_content(Some("window.__ran = (window.__ran || 0) + 1;"));
     body.append_child(&gated).unwrap();
 
-    api::start(SMALL, None, NOW).unwrap();
+    api::start(parsed(SMALL), None, NOW).unwrap();
     assert!(
         api::claim_runnable().is_empty(),
         "nothing runs before a decision"
@@ -113,8 +155,17 @@ fn gated_scripts_are_claimed_once() {
 fn a_permission_notice_is_plain_data_and_writes_nothing() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    api::start(assent::DEFAULT_CONFIG_JSON, Some("zh-CN".into()), NOW).unwrap();
-    let text = api::permission_text("camera").unwrap();
+    api::start(parsed(SMALL), Some("zh-CN".into()), NOW).unwrap();
+    // The small configuration lists no permission: one, as a build would write it.
+    let texts = parsed(SMALL_TEXTS);
+    let camera = parsed(
+        r#"{"id": "camera", "name": {"zh-CN": "相机权限", "en": "Camera"},
+            "purpose": {"zh-CN": "扫码", "en": "Scanning"},
+            "requestedBy": {"zh-CN": "扫一扫", "en": "Scan"},
+            "refusalConsequence": {"zh-CN": "无法扫码", "en": "No scanning"}}"#,
+    );
+    js_sys::Reflect::set(&texts, &"permissions".into(), &js_sys::Array::of1(&camera)).unwrap();
+    let text = api::permission_text("camera", texts.clone()).unwrap();
     assert_eq!(field(&text, "id"), JsValue::from("camera"));
     assert_eq!(field(&text, "language"), JsValue::from("zh-CN"));
     assert_eq!(field(&text, "name"), JsValue::from("相机权限"));
@@ -124,7 +175,9 @@ fn a_permission_notice_is_plain_data_and_writes_nothing() {
         "absent, not null"
     );
 
-    let error = api::permission_text("telepathy").map(|_| ()).unwrap_err();
+    let error = api::permission_text("telepathy", texts)
+        .map(|_| ())
+        .unwrap_err();
     let message = field(&JsValue::from(error), "message").as_string().unwrap();
     assert!(
         message.starts_with("unknown permission \"telepathy\"") && message.contains("camera"),

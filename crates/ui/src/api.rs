@@ -5,8 +5,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use assent::compiled::Disclosures;
 use assent::record::Age;
-use assent::{Config, Lang};
+use assent::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -87,14 +88,17 @@ fn callback(callbacks: &JsValue, name: &str) -> Result<js_sys::Function, JsError
         .ok_or_else(|| JsError::new(&format!("mount needs callbacks.{name}")))
 }
 
-/// Renders the UI into `host`. `callbacks` holds the loader's functions: `choose(kind,
+/// Renders the UI into `host` from the build's disclosures file (`disclosures`, of the
+/// build whose configuration digest is `digest`; a faulty one mounts nothing and the
+/// error says why). `callbacks` holds the loader's functions: `choose(kind,
 /// set, method, age)` (`age` the answer to the age question, or undefined) with `kind` `accept-all`, `reject-all` or `set`; `language(tag)` when
 /// the user switches; `close()` when the dialog is closed without a choice;
 /// `receipt()`, the consent receipt the dialog offers to download.
 #[wasm_bindgen]
 pub fn mount(
     host: Element,
-    config_text: String,
+    disclosures: JsValue,
+    digest: &str,
     snapshot: JsValue,
     view: &str,
     callbacks: JsValue,
@@ -103,9 +107,14 @@ pub fn mount(
     let on_language = callback(&callbacks, "language")?;
     let on_close = callback(&callbacks, "close")?;
     let get_receipt = callback(&callbacks, "receipt")?;
-    let config = Config::parse(&config_text).map_err(|errors| {
-        JsError::new(&format!("invalid configuration: {} problems", errors.len()))
-    })?;
+    // The build's disclosures file, as `JSON.parse` gave it: decoded and checked for
+    // its structure only (`assent build` validated the configuration it came from),
+    // against the build of the compiled configuration the runtime runs on.
+    let config: Disclosures = serde_wasm_bindgen::from_value(disclosures)
+        .map_err(|error| JsError::new(&format!("not a build's disclosures file: {error}")))?;
+    config
+        .check(digest)
+        .map_err(|error| JsError::new(&format!("faulty disclosures file: {error}")))?;
     let snapshot = read_snapshot(snapshot)?;
     let on_choice = Callback::from(move |choice: UiChoice| {
         let (kind, set, method, age) = choice.to_js();

@@ -7,9 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use assent::compiled::Disclosures;
 use assent::record::Age;
 use assent::rules::third_party_refusable as refusable;
-use assent::{Config, Lang};
+use assent::Lang;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -17,7 +18,7 @@ use crate::preferences::Preferences;
 
 /// The configuration, compared by identity (it never changes after mount).
 #[derive(Clone)]
-pub struct SharedConfig(pub Rc<Config>);
+pub struct SharedConfig(pub Rc<Disclosures>);
 
 impl PartialEq for SharedConfig {
     fn eq(&self, other: &Self) -> bool {
