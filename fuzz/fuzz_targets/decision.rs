@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use assent::decision::{apply_choice, carry_over, Choice, DecisionContext};
 use assent::record::{decode, decode_carried_over, MAX_KEPT_CONSENT_ID_BYTES, STORAGE_KEY};
 use assent::{consent_mode, receipt, ConsentState, Lang, Method, Record, Rules};
-use assent_fuzz::{measure, seed_config, seed_rules};
+use assent_fuzz::{measure, seed_rules, seed_texts};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: u64 = 1_700_000_000_000;
@@ -112,7 +112,7 @@ fuzz_target!(|data: &[u8]| {
     check_state(rules, Some(&reread), gpc, &after);
     assert!(!after.needs_decision, "undecided after a decision");
 
-    let receipt = receipt::receipt(seed_config(), &reread);
+    let receipt = receipt::receipt(rules, seed_texts(), &reread);
     assert!(receipt.is_object());
     let _ = consent_mode::signals(rules, &after);
     let revoked: Vec<String> = after

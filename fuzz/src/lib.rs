@@ -119,6 +119,13 @@ pub fn seed_config() -> &'static Config {
     CONFIG.get_or_init(|| Config::default_config().expect("the seed configuration is valid"))
 }
 
+/// The seed configuration's receipt and permission texts, as `assent build` writes
+/// them (`texts.<digest>.json`), once.
+pub fn seed_texts() -> &'static assent::compiled::Texts {
+    static TEXTS: OnceLock<assent::compiled::Texts> = OnceLock::new();
+    TEXTS.get_or_init(|| assent::build::texts(seed_config(), seed_rules().digest()))
+}
+
 /// The rules of the seed configuration, as the runtime builds them (compiled, then
 /// `Rules::from_compiled`), once.
 pub fn seed_rules() -> &'static Rules {
