@@ -306,13 +306,15 @@ pub fn apply_choice(
         shown: rules.fingerprints().clone(),
         refused,
         age: previous.and_then(|r| r.age),
+        config_digest: Some(rules.digest().to_string()),
     })
 }
 
-/// A record of an earlier configuration (another policy version) on which nothing the
-/// user decided has changed (`state.changes` is empty), restated for this one: the same
-/// answers, the current policy version and fingerprints, its own time of decision. The
-/// stub then counts it again on the next page view. `None` while something is asked.
+/// A record of an earlier configuration (another policy version, or another build: its
+/// configuration digest differs) on which nothing the user decided has changed
+/// (`state.changes` is empty), restated for this one: the same answers, the current
+/// policy version, fingerprints and digest, its own time of decision. The stub then
+/// counts it again on the next page view. `None` while something is asked.
 pub fn carry_over(rules: &Rules, record: &Record, state: &ConsentState) -> Option<Record> {
     if !state.changes.is_empty() {
         return None;
@@ -326,6 +328,7 @@ pub fn carry_over(rules: &Rules, record: &Record, state: &ConsentState) -> Optio
         decisions,
         shown: rules.fingerprints().clone(),
         refused: state.refused.clone(),
+        config_digest: Some(rules.digest().to_string()),
         ..record.clone()
     })
 }

@@ -123,6 +123,10 @@ pub struct Record {
     pub refused: BTreeSet<String>,
     /// The answer to the age question, once given; kept by later decisions.
     pub age: Option<Age>,
+    /// The configuration digest (`rules::digest`) of the build the decision was made
+    /// on. The stub answers early only when it equals the snippet's
+    /// `data-config-digest` ([`decode_early`]); `None` in records written before it.
+    pub config_digest: Option<String>,
 }
 
 /// Why a stored value does not count as a decision.
@@ -142,6 +146,11 @@ pub enum RecordRejection {
     OtherPolicy,
     /// Older than its expiry.
     Expired,
+    /// Made on another build of the configuration (its digest is not the snippet's, or
+    /// it has none): only the runtime, which knows what changed, may answer.
+    OtherConfiguration,
+    /// The snippet has no `data-config-digest`: nothing is answered early.
+    NoSnippetDigest,
 }
 
 impl RecordRejection {
@@ -155,6 +164,8 @@ impl RecordRejection {
             RecordRejection::WrongShape(_) => "wrong-shape",
             RecordRejection::OtherPolicy => "other-policy",
             RecordRejection::Expired => "expired",
+            RecordRejection::OtherConfiguration => "other-configuration",
+            RecordRejection::NoSnippetDigest => "no-snippet-digest",
         }
     }
 }
@@ -175,6 +186,14 @@ impl std::fmt::Display for RecordRejection {
             RecordRejection::WrongShape(field) => {
                 write!(f, "stored decision has a missing or invalid `{field}`")
             }
+            RecordRejection::OtherConfiguration => write!(
+                f,
+                "stored decision was made on another build of the configuration"
+            ),
+            RecordRejection::NoSnippetDigest => write!(
+                f,
+                "the snippet has no data-config-digest, so nothing is answered before the runtime starts"
+            ),
             RecordRejection::OtherPolicy => {
                 write!(f, "stored decision was made for another policy version")
             }
@@ -191,6 +210,25 @@ pub fn decode(
     now: u64,
 ) -> Result<Record, RecordRejection> {
     decode_with(stored, Some(policy_version), now)
+}
+
+/// What the stub answers a returning visitor with before anything loads: [`decode`]'s
+/// record, and only when the snippet names the configuration digest
+/// (`data-config-digest`) and the record was made on that same build. A tag that runs
+/// early then runs on consent given for exactly the disclosures it is gated on
+/// (`www/stub.js` checks the same, against the same vectors).
+pub fn decode_early(
+    stored: Option<&str>,
+    policy_version: &str,
+    config_digest: Option<&str>,
+    now: u64,
+) -> Result<Record, RecordRejection> {
+    let config_digest = config_digest.ok_or(RecordRejection::NoSnippetDigest)?;
+    let record = decode(stored, policy_version, now)?;
+    if record.config_digest.as_deref() != Some(config_digest) {
+        return Err(RecordRejection::OtherConfiguration);
+    }
+    Ok(record)
 }
 
 /// A record made for another policy version that can carry over: it lists the
@@ -304,6 +342,10 @@ fn decode_with(
         shown,
         refused,
         age: map.get("age").and_then(Value::as_str).and_then(Age::parse),
+        config_digest: map
+            .get("configDigest")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     })
 }
 
@@ -333,6 +375,8 @@ struct WireRecord<'a> {
     refused: &'a BTreeSet<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     age: Option<Age>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_digest: Option<&'a str>,
 }
 
 impl Record {
@@ -352,6 +396,7 @@ impl Record {
             shown: &self.shown,
             refused: &self.refused,
             age: self.age,
+            config_digest: self.config_digest.as_deref(),
         };
         // Serialising plain strings, integers and a map of booleans cannot fail.
         serde_json::to_string(&wire).unwrap_or_default()
@@ -385,6 +430,8 @@ mod tests {
         name: String,
         stored: Option<String>,
         policy_version: String,
+        /// The snippet's `data-config-digest`; `null` when it has none.
+        config_digest: Option<String>,
         now: u64,
         expect: String,
         #[serde(default)]
@@ -398,7 +445,12 @@ mod tests {
         let vectors: Vec<Vector> = serde_json::from_str(text).expect("vectors parse");
         assert!(vectors.len() >= 10);
         for v in vectors {
-            let got = decode(v.stored.as_deref(), &v.policy_version, v.now);
+            let got = decode_early(
+                v.stored.as_deref(),
+                &v.policy_version,
+                v.config_digest.as_deref(),
+                v.now,
+            );
             match (&got, v.expect.as_str()) {
                 (Ok(record), "valid") => {
                     if let Some(expected) = &v.decisions {
@@ -430,6 +482,7 @@ mod tests {
             shown: [("analytics".to_string(), "0123456789abcdef".to_string())].into(),
             refused: ["ad-sdk".to_string()].into(),
             age: Some(Age::Guardian),
+            config_digest: Some("4865aec766a8f95a".into()),
         };
         let decoded = decode(Some(&record.encode()), "2021-04-30", 1_700_000_000_002).unwrap();
         assert_eq!(decoded, record);

@@ -11,12 +11,14 @@
   function text(s) { return typeof s == 'string' && s.trim() != ''; }
   function object(o) { return o && typeof o == 'object' && !Array.isArray(o); }
   // The stored record if it counts, else null; never throws (storage may be null).
-  // The checks are those of docs/record-format.md, in its order.
+  // The checks are those of docs/record-format.md, in its order, and the record must
+  // have been made on this build of the configuration (`record::decode_early`): a tag
+  // never runs early on consent given for other disclosures.
   function record() {
     try {
       var stored = w.localStorage.getItem('assent'), r, k;
-      if (stored == null || stored.length > 65536 || !policyVersion || !object(r = JSON.parse(stored))) return null;
-      if (!(r.schema === 1 && r.policyVersion === policyVersion &&
+      if (!data.configDigest || stored == null || stored.length > 65536 || !policyVersion || !object(r = JSON.parse(stored))) return null;
+      if (!(r.schema === 1 && r.policyVersion === policyVersion && r.configDigest === data.configDigest &&
         typeof r.consentId == 'string' && r.consentId && safe(r.createdAt) && safe(r.updatedAt) && safe(r.expiresAt) &&
         text(r.language) && ['banner', 'preferences', 'api', 'placeholder', 'native'].indexOf(r.method) >= 0 &&
         object(r.decisions))) return null;
@@ -50,6 +52,7 @@
     };
   });
   w.assent = api;
+  if (!data.configDigest) console.warn('assent: the snippet has no data-config-digest: returning visitors are answered only once the runtime starts');
   // Google Consent Mode v2 (when the snippet has data-consent-mode): everything denied
   // before any tag runs; the loader sends the update from the record.
   if (data.consentMode != null) {

@@ -371,3 +371,77 @@ describe('the banner', () => {
     await server.close();
   });
 });
+
+describe('a returning visitor after the disclosures changed under the same policy version', () => {
+  const source = () => JSON.parse(readFileSync(new URL('../fixtures/small-config.json', import.meta.url), 'utf8'));
+  let served;
+  // The page as the site serves it after each build: the snippet names that build.
+  const page = () => gatedPage({ config: `/c/${compileConfig(served).configFile}`, digest: compileConfig(served).digest });
+  const site = () => serve({ pages: { '/': page }, handler: (req, res, url) => answerBuild(compileConfig(served), '/c/', url, res) });
+
+  /** Reloads with the runtime's WebAssembly held back; returns what ran before it
+   * arrived, and a release(). */
+  async function reloadHeld(tab) {
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await tab.route('**/assent_runtime_bg.wasm', async (route) => { await held; await route.continue(); });
+    await tab.reload({ waitUntil: 'domcontentloaded' });
+    await tab.waitForTimeout(200);
+    const early = { ...(await runs(tab)), get: await tab.evaluate(() => window.assent.get('analytics') ?? null) };
+    return {
+      early,
+      release: async () => {
+        release();
+        await settled(tab);
+        await tab.unroute('**/assent_runtime_bg.wasm');
+      },
+    };
+  }
+
+  it('an edited purpose: its tag does not run early, nor at all until the user answers again', async () => {
+    served = source();
+    const server = await site();
+    const tab = await open(browser.context, server.url + '/');
+    await tab.click(`${banner} [data-assent-action="accept-all"]`);
+    await tab.waitForFunction(() => window.externalRuns === 1);
+    served.purposes.find((p) => p.id === 'analytics').description.en += ' Also counts clicks.';
+    const { early, release } = await reloadHeld(tab);
+    assert.deepEqual(early, { inline: 0, external: 0, get: null }, 'the stub does not answer from consent to other disclosures');
+    await release();
+    await tab.waitForSelector(`${banner} [data-assent-change="analytics"]`);
+    assert.deepEqual(await runs(tab), { inline: 0, external: 0 }, 'asked again, so not run');
+    assert.equal(await tab.evaluate(() => window.assent.get('analytics')), undefined);
+    await tab.click(`${banner} [data-assent-action="accept-all"]`);
+    await tab.waitForFunction(() => window.externalRuns === 1 && window.inlineRuns === 1);
+    await tab.evaluate(() => localStorage.clear());
+    await tab.close();
+    await server.close();
+  });
+
+  it('a change that asks nothing (a third party removed): the record is restated, and the next page view answers early again', async () => {
+    served = source();
+    const server = await site();
+    const tab = await open(browser.context, server.url + '/');
+    await tab.click(`${banner} [data-assent-action="accept-all"]`);
+    await tab.waitForFunction(() => window.externalRuns === 1);
+    const before = await tab.evaluate(() => JSON.parse(localStorage.getItem('assent')));
+    assert.equal(before.configDigest, compileConfig(served).digest);
+    served.thirdParties = served.thirdParties.filter((t) => t.id !== 'ad-sdk');
+    const first = await reloadHeld(tab);
+    assert.deepEqual(first.early, { inline: 0, external: 0, get: null }, 'another build: nothing early');
+    await first.release();
+    await tab.waitForFunction(() => window.externalRuns === 1 && window.inlineRuns === 1);
+    assert.equal(await tab.isVisible(banner), false, 'nothing asked');
+    const restated = await tab.evaluate(() => JSON.parse(localStorage.getItem('assent')));
+    assert.equal(restated.configDigest, compileConfig(served).digest, 'restated for this build');
+    assert.equal(restated.consentId, before.consentId);
+    assert.deepEqual(await tab.evaluate(() => window.assent.history().length), 1, 'a restatement is not a decision');
+    const second = await reloadHeld(tab);
+    assert.deepEqual(second.early, { inline: 1, external: 1, get: true }, 'the stub answers early again');
+    await second.release();
+    assert.deepEqual(await runs(tab), { inline: 1, external: 1 }, 'once');
+    await tab.evaluate(() => localStorage.clear());
+    await tab.close();
+    await server.close();
+  });
+});

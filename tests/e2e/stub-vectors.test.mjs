@@ -27,12 +27,17 @@ describe('the stub reads the record exactly as the Rust decoder does', () => {
   const cases = [
     ...vectors,
     // Generated here and in the Rust tests: longer than 65536 UTF-16 units.
-    { name: 'huge value', stored: '{"pad":"' + 'x'.repeat(70000) + '"}', policyVersion: POLICY, now: 1700000000000, expect: 'too-large' },
+    { name: 'huge value', stored: '{"pad":"' + 'x'.repeat(70000) + '"}', policyVersion: POLICY, configDigest: vectors[0].configDigest, now: 1700000000000, expect: 'too-large' },
   ];
   for (const vector of cases) {
     it(vector.name, async () => {
       assert.equal(vector.policyVersion, POLICY, 'every vector uses the snippet policy version');
-      const answerText = await page.evaluate(({ stored, now, ids }) => {
+      const answerText = await page.evaluate(({ stored, now, ids, digest }) => {
+        // The snippet's data-config-digest, as the vector says (null: none); the stub
+        // reads its tag's attributes at every call.
+        const tag = document.querySelector('script[data-policy-version]');
+        if (digest == null) tag.removeAttribute('data-config-digest');
+        else tag.setAttribute('data-config-digest', digest);
         if (stored == null) localStorage.removeItem('assent');
         else localStorage.setItem('assent', stored);
         const realNow = Date.now;
@@ -44,7 +49,7 @@ describe('the stub reads the record exactly as the Rust decoder does', () => {
         } finally {
           Date.now = realNow;
         }
-      }, { stored: vector.stored ?? null, now: vector.now, ids: Object.keys(vector.decisions ?? { necessary: 1, analytics: 1 }) });
+      }, { stored: vector.stored ?? null, now: vector.now, digest: vector.configDigest, ids: Object.keys(vector.decisions ?? { necessary: 1, analytics: 1 }) });
 
       const answer = JSON.parse(answerText);
       const expected = Object.entries(vector.decisions ?? {});

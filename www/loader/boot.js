@@ -136,6 +136,10 @@ async function boot(assent) {
     session.snapshot = module.start(compiled, options.lang ?? null, Date.now());
     session.runtime = module;
     session.digest = compiled.digest;
+    // (A snippet without one: the stub said so.)
+    if (options.configDigest && options.configDigest !== compiled.digest) {
+      log('warn', `the snippet's data-config-digest (${options.configDigest}) is not the compiled configuration's (${compiled.digest}): update the snippet with the one \`assent build\` printed`);
+    }
   } catch (error) {
     fail(assent, error);
     return;

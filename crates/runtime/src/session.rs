@@ -118,7 +118,16 @@ impl Session {
         match record::decode(stored.as_deref(), self.rules.policy_version(), now) {
             Ok(record) => {
                 self.state = ConsentState::new(&self.rules, Some(&record), self.gpc);
-                self.record = Some(record);
+                // Made on another build (or before records named theirs): the stub did
+                // not answer from it. With nothing decided changed, restated for this
+                // build, so it answers again from the next page view.
+                let restated = (record.config_digest.as_deref() != Some(self.rules.digest()))
+                    .then(|| carry_over(&self.rules, &record, &self.state))
+                    .flatten();
+                if let Some(restated) = &restated {
+                    storage::write_record(&restated.encode());
+                }
+                self.record = Some(restated.unwrap_or(record));
                 self.rejection = None;
             }
             // Made for another policy version, with fingerprints: what did not change

@@ -233,6 +233,8 @@ impl Validator<'_> {
             shown: config.fingerprints.clone(),
             refused: config.third_parties.iter().map(|t| t.id.clone()).collect(),
             age: Some(crate::record::Age::Guardian),
+            // A digest is always 16 hex digits.
+            config_digest: Some("0".repeat(16)),
             decisions,
         };
         let length = longest.encode().encode_utf16().count();
