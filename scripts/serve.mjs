@@ -33,6 +33,14 @@ export const demoRoutes = {
   '/': root,
 };
 
+/** The demo's HTML as served: index.html gets the seed build's current snippet
+ * (its build id changes with every build; scripts/snippet.mjs). */
+export async function demoHtml(file, text) {
+  if (file !== join(root, 'index.html')) return text;
+  const { inject } = await import('./snippet.mjs');
+  return inject(text);
+}
+
 /**
  * Starts a server. `routes` maps URL prefixes (longest first wins) to folders;
  * `handler(req, res)` may answer a request first (return true when it did).
@@ -78,7 +86,7 @@ export function startServer({ routes = demoRoutes, port = 0, handler, headers = 
       const accepts = req.headers['accept-encoding'] || '';
       const out = { 'content-type': type, 'cache-control': 'no-cache', ...headers };
       // `html(file, text)`: the demo's index.html gets the current snippet.
-      if (html && type.startsWith('text/html')) body = Buffer.from(html(file, body.toString('utf8')));
+      if (html && type.startsWith('text/html')) body = Buffer.from(await html(file, body.toString('utf8')));
       if (csp && type.startsWith('text/html')) {
         const nonce = randomBytes(16).toString('base64');
         body = Buffer.from(body.toString('utf8').replaceAll('<script', `<script nonce="${nonce}"`));
@@ -148,8 +156,6 @@ function answer(res, status, text) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT || 8080);
-  const { inject } = await import('./snippet.mjs');
-  const index = join(root, 'index.html');
-  const { url } = await startServer({ port, csp: true, html: (file, text) => (file === index ? inject(text) : text) });
+  const { url } = await startServer({ port, csp: true, html: demoHtml });
   console.log(`Assent demo: ${url}/  (Ctrl-C to stop)`);
 }

@@ -25,10 +25,11 @@ struct Term {
 }
 
 impl GateExpression {
-    /// Parses whitespace-separated ids, each optionally prefixed by `!`.
+    /// Parses ids separated by ASCII whitespace (as HTML splits an attribute's tokens;
+    /// any other space is part of an id), each optionally prefixed by `!`.
     pub fn parse(attribute: &str) -> GateExpression {
         let terms = attribute
-            .split_whitespace()
+            .split_ascii_whitespace()
             .map(|word| match word.strip_prefix('!') {
                 Some(id) => Term {
                     id: id.to_string(),
@@ -142,6 +143,48 @@ mod allowance_tests {
             GateExpression::parse("nope").allowance(&rules, Lang::En),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod vector_tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The shared gate vectors (tests/fixtures/gate-vectors.json), which the loader's
+    /// rule (www/loader/gating.js) is tested on in Chromium.
+    #[test]
+    fn the_gate_rule_allows_as_the_shared_vectors_say() {
+        let text = include_str!("../tests/fixtures/gate-vectors.json");
+        let vectors: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut count = 0;
+        for group in vectors["groups"].as_array().unwrap() {
+            let answers: BTreeMap<String, Option<bool>> = group["decisions"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(id, answer)| (id.clone(), answer.as_bool()))
+                .collect();
+            let state = ConsentState {
+                answers,
+                needs_decision: false,
+                refused: Default::default(),
+                changes: Vec::new(),
+            };
+            for case in group["cases"].as_array().unwrap() {
+                let expression = case[0].as_str().unwrap();
+                let expected = case[1].as_bool().unwrap();
+                assert_eq!(
+                    GateExpression::parse(expression).allows(&state),
+                    expected,
+                    "{}: {expression:?}",
+                    group["name"]
+                );
+                count += 1;
+            }
+        }
+        assert!(count >= 30, "{count} cases");
     }
 }
 

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, SEED_BASE, serve, SMALL, snippetFor } from './harness.mjs';
-import { startServer, strictCsp } from '../../scripts/serve.mjs';
+import { demoHtml, startServer, strictCsp } from '../../scripts/serve.mjs';
 import { stubHash } from '../../scripts/snippet.mjs';
 
 let browser;
@@ -23,7 +23,7 @@ after(async () => {
 
 describe('under a strict Content Security Policy', () => {
   it('the demo shows the banner, records a choice and runs its gated tags with no violation', async () => {
-    const server = await startServer({ csp: true, keepAlive: false });
+    const server = await startServer({ csp: true, keepAlive: false, html: demoHtml });
     const page = await open(browser.context, server.url + '/');
     await page.click('[data-assent-ui="banner"] [data-assent-action="accept-all"]');
     await page.waitForSelector('#tag-marketing.ran');

@@ -112,6 +112,47 @@ describe('a browser below the supported floor', () => {
   });
 });
 
+describe('a runtime that traps', () => {
+  it('a trap while recording a choice fails closed: nothing granted, get() undefined, the page keeps working, the console says why', async () => {
+    const real = readFileSync(new URL('../../dist/assent_runtime.js', import.meta.url), 'utf8');
+    // The runtime module as served: the real one, with `decide` trapping as a
+    // WebAssembly instruction would (a RuntimeError out of the module).
+    const proxy = `export * from './assent_runtime.real.js';
+export { default } from './assent_runtime.real.js';
+export function decide() { throw new WebAssembly.RuntimeError('unreachable'); }`;
+    await withBrowser(null, async (browser) => {
+      const server = await serve({
+        pages: { '/': gatedPage({ body: '<button id="own" onclick="window.clicked = true">page</button>' }) },
+        handler: (req, res, url) => {
+          const body = url.pathname === `${SEED_BASE}assent_runtime.js` ? proxy
+            : url.pathname === `${SEED_BASE}assent_runtime.real.js` ? real : null;
+          if (body === null) return false;
+          res.writeHead(200, { 'content-type': 'text/javascript' });
+          res.end(body);
+          return true;
+        },
+      });
+      const page = await open(browser.context, server.url + '/');
+      await settled(page);
+      await page.click(`${banner} [data-assent-action="accept-all"]`);
+      await page.waitForFunction(() => !document.querySelector('[data-assent-ui="banner"]'));
+      await page.waitForTimeout(200);
+      assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+      assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+      assert.equal(await page.evaluate(() => window.assent.state()), undefined);
+      const api = await page.evaluate(() => window.assent.acceptAll().then(() => 'granted', (e) => e.message));
+      assert.notEqual(api, 'granted');
+      assert.equal(await page.evaluate(() => localStorage.getItem('assent')), null, 'nothing stored');
+      await page.click('#own');
+      assert.equal(await page.evaluate(() => window.clicked), true, 'the page works');
+      assert.ok(page.logs.some((l) => l.startsWith('error: assent: the runtime stopped (unreachable)')), page.logs.join('\n'));
+      assert.ok(!page.logs.some((l) => l.startsWith('pageerror')), page.logs.join('\n'));
+      await page.close();
+      await server.close();
+    });
+  });
+});
+
 describe('a WebAssembly engine below the floor', () => {
   it('without the 0xFC instructions (bulk memory, non-trapping float-to-int): nothing loads or runs, not even for a returning visitor; ready rejects; one warning', async () => {
     const browser = await launch();

@@ -16,10 +16,21 @@ import { log } from './util.js';
 
 /** The banner's words in the session's language (`banner.<lang>.json`). */
 export async function bannerWords(session) {
-  const { language } = session.snapshot;
+  const { language } = session;
   const words = await buildFile(session, `banner.${language}.json`);
   if (words.language !== language) throw new Error(`banner.${language}.json holds the words of ${words.language}`);
   return words;
+}
+
+/** The banner before the runtime (a first visit): shown once its words and the CSS
+ * are here, unless the runtime got there first or the page asked for another view. */
+export async function showEarlyBanner(session) {
+  try {
+    const [words] = await Promise.all([bannerWords(session), ensureCss(session)]);
+    if (!session.runtime && !session.early && !session.banner && session.wantedView === undefined) renderBanner(session, words);
+  } catch {
+    // The runtime's banner follows (or its failure is reported): nothing to add here.
+  }
 }
 
 /** Renders the banner again in the session's language (after a switch, or when the
@@ -33,7 +44,7 @@ export function renderBanner(session, words) {
   // The GPC note only when GPC refused something; on a re-consent, the runtime's
   // words and list replace the first visit's (its separateNote is null).
   const t = (session.bannerText = {
-    ...words, gpcNote: session.snapshot.gpcHonoured ? words.gpcNote : null, ...session.runtime.bannerChanges(),
+    ...words, gpcNote: session.snapshot?.gpcHonoured ? words.gpcNote : null, ...session.runtime?.bannerChanges(),
   });
   const button = (action, label, extra = '') =>
     h('button', { type: 'button', class: `assent-button${extra}`, 'data-assent-action': action }, label);
@@ -76,14 +87,28 @@ function onBannerClick(session, event) {
   const name = action.dataset.assentAction;
   if (name === 'accept-all' || name === 'reject-all') {
     const set = session.bannerText[name];
-    decide(session, set ? 'set' : name, set, 'banner');
+    if (session.runtime) {
+      try {
+        decide(session, set ? 'set' : name, set, 'banner');
+      } catch (error) {
+        log('error', `the choice could not be recorded: ${error.message}`);
+      }
+    } else {
+      // Before the runtime: the banner closes, and boot() records the choice once
+      // the runtime is ready (an early banner never has a re-consent set).
+      session.early = name;
+      removeBanner(session);
+    }
   } else if (name === 'customise') {
     session.opener = action;
     show(session, 'preferences');
   } else if (name === 'language') {
     const focused = document.activeElement === action;
-    session.snapshot = session.runtime.setLanguage(session.bannerText.switchTo);
-    showReopenControl(session);
+    session.language = session.bannerText.switchTo;
+    if (session.runtime) {
+      session.snapshot = session.runtime.setLanguage(session.language);
+      showReopenControl(session);
+    } else session.switched = true;
     refreshBanner(session).then(() => {
       if (focused) session.banner?.querySelector('[data-assent-action="language"]').focus();
     });

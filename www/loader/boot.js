@@ -26,14 +26,18 @@ import { connectNative, fromNative } from './native.js';
 import { ensureCss, h } from './dom.js';
 import { base, log } from './util.js';
 import { show, hide } from './dialog.js';
-import { showReopenControl } from './banner.js';
-import { apiWrite, followOtherTabs } from './decisions.js';
+import { removeBanner, showEarlyBanner, showReopenControl } from './banner.js';
+import { chooseLanguage } from './language.js';
+import { apiWrite, decide, followOtherTabs } from './decisions.js';
 import { emit, off, on, state, whenGranted } from './events.js';
 import { loadCompiled, texts } from './files.js';
 
-function fail(assent, error, level = 'error') {
+function fail(assent, error, level = 'error', session) {
   const reason = error instanceof Error ? error : new Error(String(error));
   log(level, `${reason.message}\nNothing that needs consent will run on this page.`);
+  // A banner shown before the runtime could record nothing now: a click on it was
+  // not applied, and the banner shows again on the next page view.
+  if (session) removeBanner(session);
   assent.get = () => undefined;
   assent.state = () => undefined;
   // Pages that wait on `ready` get the rejection; one that never asked gets no
@@ -58,11 +62,40 @@ function webAssemblySupported() {
   }
 }
 
+/** The runtime module with every call guarded: a trap (a WebAssembly RuntimeError:
+ * the module's state can no longer be trusted) fails the page view closed, once, as
+ * any other failure does, and every later call throws that reason instead of running. */
+function guarded(session, module) {
+  const calls = {};
+  for (const [name, call] of Object.entries(module)) {
+    if (typeof call !== 'function') continue;
+    calls[name] = (...args) => {
+      if (session.broken) throw session.broken;
+      try {
+        return call(...args);
+      } catch (error) {
+        if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+        session.broken = new Error(`the runtime stopped (${error.message})`);
+        fail(session.assent, session.broken, 'error', session);
+        throw session.broken;
+      }
+    };
+  }
+  return calls;
+}
+
 /** Replaces the stub's queueing methods with the real ones. */
 function installApi(session) {
   const { assent, runtime } = session;
   Object.assign(assent, {
-    get: (id) => runtime.get(id),
+    // Answers, never throws into the page: after a trap, undefined (fail() replaced it).
+    get: (id) => {
+      try {
+        return runtime.get(id);
+      } catch {
+        return undefined;
+      }
+    },
     state: () => state(session),
     on: (name, callback) => on(session, name, callback),
     off: (name, callback) => off(session, name, callback),
@@ -93,8 +126,11 @@ async function boot(assent) {
   const options = assent._cfg;
   // The page view's state, the one object every module is handed. Fields start
   // undefined until their owner sets them: `runtime` (the runtime module, once
-  // started), `snapshot` (its latest snapshot), `configUrl` and `digest` (the
-  // compiled configuration's, which name the build's other files), `files` (those
+  // started), `snapshot` (its latest snapshot), `language` (the visitor's,
+  // www/loader/language.js; `switched` once they switched it before the runtime),
+  // `early` (a banner button clicked before the runtime, applied once it is ready),
+  // `configUrl` and `digest` (the compiled configuration's, which name the build's
+  // other files; the snippet's until it arrives), `files` (those
   // fetched, www/loader/files.js), `cssLoaded` and `uiLoading` (pending loads), `ui` (the interface module, once
   // mounted), `wantedView` (the view last asked for), `opener` (what had focus when
   // the dialog opened), `banner`, `bannerText`, `bannerSize`, `focusGuard` and
@@ -119,6 +155,10 @@ async function boot(assent) {
     return;
   }
   session.configUrl = new URL(options.config, document.baseURI).href;
+  // Until the compiled configuration arrives, the build's other files are expected to
+  // be of the build the snippet names.
+  session.digest = options.configDigest;
+  session.language = chooseLanguage(options);
   // A returning visitor's allowed tags run at once, from the record the stub checked;
   // those the parser has not reached yet, at DOMContentLoaded.
   runGated(session);
@@ -127,21 +167,27 @@ async function boot(assent) {
   }
   // No decision that counts: the stylesheet loads beside the WebAssembly, for the banner.
   if (!assent.state()) ensureCss(session);
+  // Nothing stored at all (a first visit) and no GPC signal to honour: nothing about
+  // the banner depends on the runtime, so it shows from its words file and the CSS,
+  // while the runtime and its configuration load.
+  if (!assent.state() && !storedRecord() && navigator.globalPrivacyControl !== true) showEarlyBanner(session);
   try {
     const started = import('./assent_runtime.js').then(async (module) => {
       await module.default({ module_or_path: new URL('assent_runtime_bg.wasm', base) });
       return module;
     });
     const [compiled, module] = await Promise.all([loadCompiled(session.configUrl), started]);
-    session.snapshot = module.start(compiled, options.lang ?? null, Date.now());
-    session.runtime = module;
     session.digest = compiled.digest;
+    session.snapshot = module.start(compiled, session.language, Date.now());
+    session.runtime = guarded(session, module);
+    // The visitor switched the language on the early banner: remembered now.
+    if (session.switched) session.snapshot = session.runtime.setLanguage(session.language);
     // (A snippet without one: the stub said so.)
     if (options.configDigest && options.configDigest !== compiled.digest) {
       log('warn', `the snippet's data-config-digest (${options.configDigest}) is not the compiled configuration's (${compiled.digest}): update the snippet with the one \`assent build\` printed`);
     }
   } catch (error) {
-    fail(assent, error);
+    fail(assent, error, 'error', session);
     return;
   }
   const { snapshot } = session;
@@ -161,6 +207,16 @@ async function boot(assent) {
   runGated(session);
   watchGated(session);
   followOtherTabs(session);
+  // A click on the early banner, applied once, before the calls queued meanwhile.
+  const early = session.early;
+  session.early = null;
+  if (early) {
+    try {
+      decide(session, early, null, 'banner');
+    } catch (error) {
+      log('error', `the banner's choice could not be recorded: ${error.message}`);
+    }
+  }
   // Ready first, then the queue: a queued on('ready') is answered once, at once.
   assent._ready[0](state(session));
   emit(session, 'ready', state(session));
@@ -172,8 +228,24 @@ async function boot(assent) {
     }
   }
 
-  if (session.snapshot.needsDecision) show(session, 'banner');
-  else showReopenControl(session);
+  if (session.wantedView === 'preferences') show(session, 'preferences');
+  else if (!session.snapshot.needsDecision) {
+    removeBanner(session);
+    showReopenControl(session);
+  } else if (session.banner?.isConnected && !session.snapshot.changes.length) {
+    // The early banner says what the runtime's would: kept (and the focus in it).
+    session.wantedView = 'banner';
+    emit(session, 'show', { view: 'banner', state: state(session) });
+  } else show(session, 'banner');
+}
+
+/** Whether anything is stored under the record's key (read only, as the stub does). */
+function storedRecord() {
+  try {
+    return localStorage.getItem('assent') !== null;
+  } catch {
+    return false;
+  }
 }
 
 const assent = window.assent;

@@ -58,8 +58,12 @@ function loadUi(session) {
 }
 
 export async function show(session, view) {
-  if (!session.snapshot) return;
+  // Before the runtime, the view is remembered: boot() shows it once it is ready.
   session.wantedView = view;
+  if (!session.snapshot) {
+    if (view !== 'banner') removeBanner(session);
+    return;
+  }
   if (view === 'banner') {
     const words = await Promise.all([bannerWords(session), ensureCss(session)]).catch((error) => {
       log('error', `the banner could not load its words (${error.message}); nothing more is granted`);

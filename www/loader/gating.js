@@ -1,42 +1,63 @@
-// Assent loader: making gated elements live. It claims the `data-assent` elements that
-// may run (before the runtime has started, from the record the stub checked, with the
-// early path's rule `allowedByRecord`; after, as the runtime's `claimRunnable` says),
-// activates each once, in document order, watches for elements inserted later
-// (MutationObserver) and handles the placeholders' "allow and load" buttons. It owns
-// the `data-assent-state` marks (`claimed`, then `ran`) and the live copies of gated
-// scripts. It must never activate an element twice, nor one that nothing granted: an
-// undecided id never runs.
+// Assent loader: every gated element, the one owner of them. It claims the
+// `data-assent` elements that may run by the gate rule (`allowed`: on the answers of
+// the record the stub checked before the runtime has started, on the runtime's
+// snapshot after), gives a blocked iframe its placeholder (the words and what "allow"
+// grants are the runtime's `placeholder`), activates each claimed element once, in
+// document order, watches for elements inserted later (MutationObserver) and handles
+// the placeholders' "allow and load" buttons. It owns the `data-assent-state` marks
+// (`claimed`, then `ran`) and the live copies of gated scripts. It must never activate
+// an element twice, nor one that nothing granted: an undecided id never runs.
 
 import { decide } from './decisions.js';
-import { ensureCss, loaded } from './dom.js';
+import { ensureCss, h, loaded } from './dom.js';
 import { has, log } from './util.js';
 
 const PENDING = '[data-assent]:not([data-assent-state])';
 
-/** Whether a gate expression (`data-assent`: ids, each optionally `!`-negated, all
- * needed) is satisfied by the stored record's answers. The same rule as the core's
- * `GateExpression::allows`; used only before the runtime has started. */
-export function allowedByRecord(expression, decisions) {
-  const terms = expression.split(/\s+/).filter(Boolean);
+/** The gate rule: whether a `data-assent` expression (ids separated by ASCII
+ * whitespace, as HTML splits tokens, each optionally `!`-negated, all needed) is
+ * satisfied by `decisions` (id -> true, false, or null/absent for no answer). The
+ * core's `GateExpression::allows` is the same rule: both are tested on
+ * tests/fixtures/gate-vectors.json. */
+export function allowed(expression, decisions) {
+  const terms = expression.split(/[\t\n\f\r ]+/).filter(Boolean);
   return terms.length > 0 && terms.every((term) => {
     const id = term.replace(/^!/, '');
     return id !== '' && has(decisions, id) && decisions[id] === (id === term);
   });
 }
 
-/** Gated elements that may run now, each claimed once. Before the runtime has
- * started, from the record the stub checked; after, the runtime decides (and gives
- * blocked iframes their placeholders). */
+/** Gated elements that may run now, in document order, each claimed once. Before
+ * the runtime has started, on the record the stub checked; after, on the runtime's
+ * answers, and a blocked iframe gets its placeholder. A script that is not
+ * `type="text/plain"` is already live: it is left alone. */
 function claim(session) {
-  if (session.runtime) return session.runtime.claimRunnable();
-  const decisions = session.assent.state()?.decisions;
+  const { runtime } = session;
+  if (session.broken) return [];
+  const decisions = runtime ? session.snapshot.decisions : session.assent.state()?.decisions;
   if (!decisions) return [];
   return [...document.querySelectorAll(PENDING)].filter((element) => {
     if (element.tagName === 'SCRIPT' && element.type !== 'text/plain') return false;
-    if (!allowedByRecord(element.dataset.assent, decisions)) return false;
+    if (!allowed(element.dataset.assent, decisions)) {
+      if (runtime && element.tagName === 'IFRAME' && !element.hasAttribute('data-assent-placeholder-shown')) {
+        showPlaceholder(element, runtime.placeholder(element.dataset.assent));
+      }
+      return false;
+    }
     element.dataset.assentState = 'claimed';
     return true;
   });
+}
+
+/** Inserts, just before a blocked iframe, what it needs and an "allow" button
+ * (`data-assent-action="allow"`, handled by `watchGated`). Text only. */
+function showPlaceholder(element, p) {
+  if (!p || !element.parentNode) return;
+  const grants = p.grants.join(' ');
+  element.before(h('div', { class: 'assent-placeholder', 'data-assent-placeholder': grants, lang: p.language },
+    h('p', {}, p.text),
+    h('button', { type: 'button', 'data-assent-action': 'allow', 'data-assent-allow': grants }, p.allow)));
+  element.setAttribute('data-assent-placeholder-shown', '');
 }
 
 // Attributes that describe the gating and are not copied to the live script.

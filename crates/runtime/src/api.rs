@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use assent::compiled::{CompiledConfig, Texts};
 use assent::decision::Choice;
-use assent::language::{negotiate, LanguageSources};
+use assent::gate::GateExpression;
 use assent::record::{Age, Method};
+use assent::ui_text::{placeholder_allow, placeholder_text};
 use assent::{Lang, Rules};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
 
 use crate::session::{self, Session};
 use crate::{dom, storage};
@@ -28,29 +28,19 @@ fn not_started() -> JsError {
 
 /// Reads the compiled runtime configuration (`config.<digest>.json` of `assent build`,
 /// as `JSON.parse` gave it), checks its structure (`Rules::from_compiled`: the format,
-/// every reference, the digest), reads the stored record and returns the snapshot. No
+/// every reference, the digest), reads the stored record and returns the snapshot in
+/// `language` (the loader chose it, www/loader/language.js; any `zh` tag is zh-CN,
+/// anything else en). No
 /// configuration is validated here: `assent build` did that. On a faulty file nothing
 /// is installed and the error names what is wrong, with its JSON path.
 #[wasm_bindgen]
-pub fn start(
-    compiled: JsValue,
-    tag_language: Option<String>,
-    now: f64,
-) -> Result<JsValue, JsError> {
+pub fn start(compiled: JsValue, language: &str, now: f64) -> Result<JsValue, JsError> {
     let gpc = dom::global_privacy_control();
     let compiled: CompiledConfig = serde_wasm_bindgen::from_value(compiled)
         .map_err(|error| JsError::new(&format!("not a compiled configuration: {error}")))?;
     let rules = Rules::from_compiled(compiled)
         .map_err(|error| JsError::new(&format!("faulty compiled configuration: {error}")))?;
-    let user_choice = storage::read_language();
-    let browser = dom::browser_languages();
-    let page = dom::page_language();
-    let language = negotiate(&LanguageSources {
-        user_choice: user_choice.as_deref(),
-        tag: tag_language.as_deref(),
-        browser: &browser,
-        page: page.as_deref(),
-    });
+    let language = Lang::from_tag(language).unwrap_or(Lang::ZhCn);
     let session = Session::load(rules, now.max(0.0) as u64, language, gpc);
     let snapshot = to_js(&session.snapshot());
     session::install(session);
@@ -190,11 +180,39 @@ pub fn set_language(tag: &str) -> Result<JsValue, JsError> {
     .ok_or_else(not_started)
 }
 
-/// Gated elements that may run now, in document order, each claimed so it is
-/// returned only once. Blocked iframes get a placeholder that names what they need.
-#[wasm_bindgen(js_name = claimRunnable)]
-pub fn claim_runnable() -> Vec<Element> {
-    session::with(|s| dom::claim_runnable(&s.state, &s.rules, s.language)).unwrap_or_default()
+#[derive(Serialize)]
+struct Placeholder {
+    language: &'static str,
+    /// What the element needs, in a sentence.
+    text: String,
+    /// The button's label.
+    allow: &'static str,
+    /// What the button grants (`set` to true, method `placeholder`).
+    grants: Vec<String>,
+}
+
+/// What a blocked iframe's placeholder says and what its "allow" button grants, for a
+/// `data-assent` expression, in the current language; `undefined` when no single
+/// "allow" can unblock it (a negated or unknown id). The loader builds the element
+/// (www/loader/gating.js); whether an element may run is the loader's gate rule, on
+/// the snapshot's decisions.
+#[wasm_bindgen]
+pub fn placeholder(expression: &str) -> JsValue {
+    session::with(|s| {
+        let lang = s.language;
+        GateExpression::parse(expression)
+            .allowance(&s.rules, lang)
+            .map(|allowance| {
+                to_js(&Placeholder {
+                    language: lang.tag(),
+                    text: placeholder_text(lang, &allowance.third_parties, &allowance.purposes),
+                    allow: placeholder_allow(lang),
+                    grants: allowance.grants,
+                })
+            })
+    })
+    .flatten()
+    .unwrap_or(JsValue::UNDEFINED)
 }
 
 /// The ids of the consent purposes (the ones a user answers), in configuration order.

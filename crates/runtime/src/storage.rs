@@ -146,11 +146,8 @@ pub fn write_baseline(text: &str) {
     set(BASELINE_KEY, text);
 }
 
-/// The remembered language switch, if any (unreadable or malformed: none).
-pub fn read_language() -> Option<String> {
-    serde_json::from_str(&stored(LANGUAGE_KEY)?).ok()
-}
-
+/// Remembers the user's language switch, as a JSON string (the loader reads it,
+/// www/loader/language.js).
 pub fn write_language(tag: &str) {
     if let Ok(text) = serde_json::to_string(tag) {
         set(LANGUAGE_KEY, &text);

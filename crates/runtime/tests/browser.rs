@@ -1,7 +1,7 @@
 //! The runtime's browser edges, in headless Chromium (wasm-bindgen-test): a compiled
 //! configuration arrives through `JSON.parse` and serde-wasm-bindgen, the record
-//! reaches localStorage, decisions reach `get`, gated elements are claimed once (the
-//! loader activates them), a faulty file is refused with its reason, and receipts and
+//! reaches localStorage, decisions reach `get`, a blocked element's placeholder is plain
+//! data (the loader builds it), a faulty file is refused with its reason, and receipts and
 //! permission notices take their names from the build's texts file. End-to-end behaviour is in tests/e2e/.
 
 use assent_runtime::api;
@@ -21,10 +21,6 @@ fn parsed(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap()
 }
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
 fn field(object: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(object, &name.into()).unwrap()
 }
@@ -33,7 +29,7 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 fn a_decision_is_stored_and_answered() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    let snapshot = api::start(parsed(SMALL), Some("en".into()), NOW).unwrap();
+    let snapshot = api::start(parsed(SMALL), "en", NOW).unwrap();
     assert_eq!(field(&snapshot, "needsDecision"), JsValue::TRUE);
     assert_eq!(
         api::get("analytics".into()),
@@ -55,7 +51,7 @@ fn a_decision_is_stored_and_answered() {
     assert!(stored.contains("\"policyVersion\":\"test-1\""), "{stored}");
 
     // A fresh start (a reload) reads the same record back.
-    api::start(parsed(SMALL), None, NOW + 1.0).unwrap();
+    api::start(parsed(SMALL), "zh-CN", NOW + 1.0).unwrap();
     assert_eq!(api::get("analytics".into()), Some(false));
     assert_eq!(
         api::get(JsValue::from_f64(3.0)),
@@ -67,7 +63,7 @@ fn a_decision_is_stored_and_answered() {
 #[wasm_bindgen_test]
 fn a_source_or_faulty_compiled_configuration_is_refused_with_the_reason() {
     let message = |value: JsValue| {
-        let error = api::start(value, None, NOW).map(|_| ()).unwrap_err();
+        let error = api::start(value, "zh-CN", NOW).map(|_| ()).unwrap_err();
         field(&JsValue::from(error), "message").as_string().unwrap()
     };
     let source = message(parsed(r#"{"assentConfig": 1}"#));
@@ -92,7 +88,7 @@ fn a_receipt_names_what_the_texts_file_says() {
         .unwrap()
         .clear()
         .unwrap();
-    api::start(parsed(SMALL), Some("en".into()), NOW).unwrap();
+    api::start(parsed(SMALL), "en", NOW).unwrap();
     assert!(
         api::receipt(parsed(SMALL_TEXTS)).unwrap().is_undefined(),
         "no decision yet"
@@ -111,7 +107,7 @@ fn a_receipt_names_what_the_texts_file_says() {
 }
 
 #[wasm_bindgen_test]
-fn gated_scripts_are_claimed_once() {
+fn a_placeholder_names_what_it_needs_and_what_allow_grants() {
     web_sys::window()
         .unwrap()
         .local_storage()
@@ -119,43 +115,29 @@ fn gated_scripts_are_claimed_once() {
         .unwrap()
         .clear()
         .unwrap();
-    let body = document().body().unwrap();
-    let gated = document().create_element("script").unwrap();
-    for (name, value) in [
-        ("type", "text/plain"),
-        ("data-assent", "analytics"),
-        ("data-type", "module"),
-        ("id", "t1"),
-        ("data-extra", "kept"),
-    ] {
-        gated.set_attribute(name, value).unwrap();
-    }
-    gated.set_text_content(Some("window.__ran = (window.__ran || 0) + 1;"));
-    body.append_child(&gated).unwrap();
-
-    api::start(parsed(SMALL), None, NOW).unwrap();
+    api::start(parsed(SMALL), "en", NOW).unwrap();
+    let placeholder = api::placeholder("ad-sdk");
+    assert_eq!(field(&placeholder, "language"), JsValue::from("en"));
+    let text = field(&placeholder, "text").as_string().unwrap();
+    assert!(text.contains("Ad SDK"), "{text}");
+    let grants: Vec<String> =
+        serde_wasm_bindgen::from_value(field(&placeholder, "grants")).unwrap();
+    assert_eq!(grants, ["ad-sdk", "analytics", "marketing"]);
     assert!(
-        api::claim_runnable().is_empty(),
-        "nothing runs before a decision"
+        api::placeholder("!analytics").is_undefined(),
+        "a negated id: no allow"
     );
-    api::decide("accept-all", JsValue::NULL, "api", NOW, None).unwrap();
-    let claimed = api::claim_runnable();
-    assert_eq!(claimed.len(), 1);
-    assert!(api::claim_runnable().is_empty(), "claimed only once");
-    // The loader makes it live (www/loader/gating.js, tested end to end); here it is claimed.
-    assert_eq!(claimed[0].id(), "t1");
-    assert_eq!(
-        claimed[0].get_attribute("data-assent-state").as_deref(),
-        Some("claimed")
+    assert!(
+        api::placeholder("nope").is_undefined(),
+        "an unknown id: no allow"
     );
-    claimed[0].remove();
 }
 
 #[wasm_bindgen_test]
 fn a_permission_notice_is_plain_data_and_writes_nothing() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    api::start(parsed(SMALL), Some("zh-CN".into()), NOW).unwrap();
+    api::start(parsed(SMALL), "zh-CN", NOW).unwrap();
     // The small configuration lists no permission: one, as a build would write it.
     let texts = parsed(SMALL_TEXTS);
     let camera = parsed(
