@@ -352,6 +352,8 @@ const browser = await chromium.launch({
 /** Runs in every page before its own scripts: layout-shift, long-task and banner
  * observers, and a record of WebAssembly memories (to sum their sizes). */
 function instrument(bannerSelector) {
+  // The last click's event time (the same clock as performance.now()).
+  document.addEventListener('click', (e) => { window.__clickAt = e.timeStamp; }, true);
   window.__longTasks = [];
   window.__cls = 0;
   new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
@@ -471,11 +473,17 @@ async function firstVisit(name, rate, { screenshot = false } = {}) {
       wasmMemories: window.__wasmMemories(),
       gatedRanBeforeConsent: window.__gatedRanAt !== undefined,
     }));
+    // The consent manager's own bytes that had arrived when the banner became visible
+    // (Resource Timing: transfer sizes, headers included, of requests finished by then).
+    const bytesBeforeBanner = await page.evaluate((prefix) => performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.startsWith(prefix) && e.responseEnd <= window.__bannerAt)
+      .reduce((sum, e) => sum + e.transferSize, 0), candidate.files);
     const apiBefore = await apiSays(page, name);
     if (screenshot) await page.screenshot({ path: fileURLToPath(new URL(`${name}.png`, RESULTS)) });
     await page.waitForTimeout(CLICK_AFTER_MS - SETTLE_MS);
     await page.click(candidate.accept);
     const ranAfterAcceptAll = await within(page, () => window.__gatedRanAt !== undefined, 10000);
+    const acceptToRan = ranAfterAcceptAll ? await page.evaluate(() => window.__gatedRanAt - window.__clickAt) : null;
     const apiAfterAccept = await apiSays(page, name);
     const bannerGone = await within(page, (sel) => {
       const el = document.querySelector(sel);
@@ -489,6 +497,8 @@ async function firstVisit(name, rate, { screenshot = false } = {}) {
         bannerVisible: measured.bannerVisible,
         bannerOpaque: measured.bannerOpaque,
         cmpBytes: own.bytes,
+        bytesBeforeBanner,
+        acceptToRan,
         cmpRequests: own.requests,
         pageBytes: own.page,
         longTasks: measured.longTasks,
@@ -613,6 +623,8 @@ const METRICS = [
   ['bannerVisible', 'first: banner visible (ms)', 1, 0],
   ['bannerOpaque', 'first: banner opaque (ms)', 1, 0],
   ['cmpBytes', 'first: CMP bytes, encoded (KiB)', 1 / 1024, 1],
+  ['bytesBeforeBanner', 'first: CMP bytes before the banner (KiB)', 1 / 1024, 1],
+  ['acceptToRan', 'first: accept all clicked → gated ran (ms)', 1, 0],
   ['cmpRequests', 'first: CMP requests', 1, 0],
   ['pageBytes', 'first: page HTML, encoded (KiB)', 1 / 1024, 1],
   ['longTasks', 'first: long tasks >50 ms, sum (ms)', 1, 0],

@@ -41,7 +41,12 @@ pub fn fingerprint(json: &[u8]) -> String {
     sha256(json)["sha256:".len().."sha256:".len() + 16].to_string()
 }
 
-/// One decision, as the history keeps it.
+/// One decision, as the history keeps it and the outbox sends it (the consent-log
+/// server reads it with this type too). Every event Assent writes has every field; a
+/// reader requires only what identifies a decision (`at`, `consentId`,
+/// `policyVersion`, `choice`): the rest, absent, reads as empty, so an event of an
+/// older or a trimmed page is still taken, and a field of the wrong type is still
+/// refused.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
@@ -49,8 +54,10 @@ pub struct Event {
     pub consent_id: String,
     pub policy_version: String,
     /// The hash of the configuration text the user was shown ([`sha256`]).
+    #[serde(default)]
     pub disclosure_hash: String,
     /// Each purpose and third party shown, with its fingerprint.
+    #[serde(default)]
     pub shown: BTreeMap<String, String>,
     /// `accept-all`, `reject-all` or `set`.
     pub choice: String,
@@ -58,8 +65,11 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set: Option<BTreeMap<String, bool>>,
     /// What the record holds after the decision.
+    #[serde(default)]
     pub decisions: BTreeMap<String, bool>,
+    #[serde(default)]
     pub method: String,
+    #[serde(default)]
     pub language: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gpc: bool,

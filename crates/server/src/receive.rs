@@ -239,6 +239,37 @@ mod tests {
         body = event();
         body["eventId"] = json!(7);
         assert_eq!(refusal(&body).at(), "$.eventId");
+        body = event();
+        body["method"] = json!(false);
+        assert_eq!(
+            refusal(&body).at(),
+            "$.method",
+            "optional, but not of any type"
+        );
+    }
+
+    /// Only the event's id, consent id, policy version, time and choice are required:
+    /// an event without the rest is taken, and stored as it came.
+    #[test]
+    fn an_event_with_only_the_required_fields_is_taken() {
+        let mut body = event();
+        for field in [
+            "disclosureHash",
+            "shown",
+            "decisions",
+            "method",
+            "language",
+            "gpc",
+            "set",
+            "age",
+        ] {
+            body.as_object_mut().unwrap().remove(field);
+        }
+        assert_eq!(body.as_object().unwrap().len(), 5, "{body}");
+        let received = parse(body.to_string().as_bytes()).unwrap();
+        assert_eq!(received.event.choice, "accept-all");
+        assert!(received.event.shown.is_empty() && received.event.method.is_empty());
+        assert_eq!(received.body, body.to_string());
     }
 
     #[test]
