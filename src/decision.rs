@@ -300,7 +300,7 @@ pub fn apply_choice(
         updated_at: context.now,
         expires_at: context.now.saturating_add(expiry),
         language: context.language,
-        method: context.method,
+        method: context.method.as_str().to_string(),
         gpc: context.gpc,
         decisions,
         shown: rules.fingerprints().clone(),

@@ -95,7 +95,7 @@ impl Event {
             choice: kind.to_string(),
             set,
             decisions: record.decisions.clone(),
-            method: record.method.as_str().to_string(),
+            method: record.method.clone(),
             language: record.language.tag().to_string(),
             gpc: record.gpc,
             age: record.age.map(|a| a.as_str().to_string()),

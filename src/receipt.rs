@@ -68,7 +68,7 @@ pub fn receipt(rules: &Rules, texts: &Texts, record: &Record) -> Value {
         "consentTimestamp": record.created_at,
         "updatedAt": record.updated_at,
         "expiresAt": record.expires_at,
-        "collectionMethod": record.method.as_str(),
+        "collectionMethod": record.method,
         "globalPrivacyControl": record.gpc,
         // The age question's answer (`adult`, or `guardian`: a parent or guardian
         // confirmed for a user under the configured minimum age), once given.

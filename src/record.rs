@@ -108,7 +108,10 @@ pub struct Record {
     pub updated_at: u64,
     pub expires_at: u64,
     pub language: Lang,
-    pub method: Method,
+    /// How the decision was made: a [`Method`]'s name when this build wrote it; any
+    /// other non-empty name, written by a newer Assent, is kept as it is (the stub
+    /// reads it the same way, and nothing is granted from it).
+    pub method: String,
     /// Global Privacy Control was on when this decision was made, and was honoured.
     pub gpc: bool,
     /// Purposes and third parties (one namespace), resolved to granted or refused.
@@ -296,7 +299,7 @@ fn decode_with(
     let method = map
         .get("method")
         .and_then(Value::as_str)
-        .and_then(Method::parse)
+        .filter(|m| !m.trim().is_empty())
         .ok_or(RecordRejection::WrongShape("method"))?;
     let Some(Value::Object(stored_decisions)) = map.get("decisions") else {
         return Err(RecordRejection::WrongShape("decisions"));
@@ -335,7 +338,7 @@ fn decode_with(
         updated_at,
         expires_at,
         language,
-        method,
+        method: method.to_string(),
         // Optional: only `true` counts; anything else reads as no signal.
         gpc: map.get("gpc") == Some(&Value::Bool(true)),
         decisions,
@@ -365,7 +368,7 @@ struct WireRecord<'a> {
     updated_at: u64,
     expires_at: u64,
     language: &'static str,
-    method: Method,
+    method: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     gpc: bool,
     decisions: &'a BTreeMap<String, bool>,
@@ -390,7 +393,7 @@ impl Record {
             updated_at: self.updated_at,
             expires_at: self.expires_at,
             language: self.language.tag(),
-            method: self.method,
+            method: &self.method,
             gpc: self.gpc,
             decisions: &self.decisions,
             shown: &self.shown,
@@ -472,7 +475,7 @@ mod tests {
             updated_at: 1_700_000_000_001,
             expires_at: 1_700_000_000_000 + 182 * DAY_MS,
             language: Lang::ZhCn,
-            method: Method::Preferences,
+            method: Method::Preferences.as_str().into(),
             gpc: true,
             decisions: [
                 ("analytics".to_string(), true),

@@ -20,7 +20,7 @@
       if (!data.configDigest || stored == null || stored.length > 65536 || !policyVersion || !object(r = JSON.parse(stored))) return null;
       if (!(r.schema === 1 && r.policyVersion === policyVersion && r.configDigest === data.configDigest &&
         typeof r.consentId == 'string' && r.consentId && safe(r.createdAt) && safe(r.updatedAt) && safe(r.expiresAt) &&
-        text(r.language) && ['banner', 'preferences', 'api', 'placeholder', 'native'].indexOf(r.method) >= 0 &&
+        text(r.language) && text(r.method) &&
         object(r.decisions))) return null;
       for (k in r.decisions) if (has.call(r.decisions, k) && typeof r.decisions[k] != 'boolean') return null;
       return Date.now() < r.expiresAt ? r : null;

@@ -45,7 +45,7 @@ pub struct Snapshot {
     pub created_at: Option<f64>,
     pub updated_at: Option<f64>,
     pub expires_at: Option<f64>,
-    pub method: Option<&'static str>,
+    pub method: Option<String>,
     pub language: &'static str,
     pub needs_decision: bool,
     /// Why a stored value did not count (absent when nothing was stored or it counted).
@@ -163,7 +163,7 @@ impl Session {
             created_at: record.map(|r| r.created_at as f64),
             updated_at: record.map(|r| r.updated_at as f64),
             expires_at: record.map(|r| r.expires_at as f64),
-            method: record.map(|r| r.method.as_str()),
+            method: record.map(|r| r.method.clone()),
             language: self.language.tag(),
             needs_decision: self.state.needs_decision,
             record_problem: self

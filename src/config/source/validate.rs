@@ -228,7 +228,7 @@ impl Validator<'_> {
             updated_at: MAX_SAFE_INTEGER as u64,
             expires_at: MAX_SAFE_INTEGER as u64,
             language: Lang::ZhCn,
-            method: Method::Preferences,
+            method: Method::Preferences.as_str().into(),
             gpc: true,
             shown: config.fingerprints.clone(),
             refused: config.third_parties.iter().map(|t| t.id.clone()).collect(),
