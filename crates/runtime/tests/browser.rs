@@ -167,3 +167,51 @@ fn a_permission_notice_is_plain_data_and_writes_nothing() {
     );
     assert_eq!(storage.length().unwrap(), 0, "nothing stored");
 }
+
+/// The shared record vectors (tests/fixtures/record-vectors.json) through the
+/// WebAssembly path: the stored text read from localStorage by the runtime, the
+/// compiled configuration through `JSON.parse` and serde-wasm-bindgen, the answer in
+/// the snapshot. What the runtime counts is `record::decode` (a record of another
+/// build still counts for it: it decides per item); the stub's early answer is
+/// tested on the same vectors in tests/e2e/stub-vectors.test.mjs.
+#[wasm_bindgen_test]
+fn the_record_vectors_read_the_same_through_the_runtime() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/fixtures/record-vectors.json")).unwrap();
+    let mut counted = 0;
+    for vector in vectors.as_array().unwrap() {
+        let name = vector["name"].as_str().unwrap();
+        storage.clear().unwrap();
+        if let Some(stored) = vector["stored"].as_str() {
+            storage.set_item("assent", stored).unwrap();
+        }
+        // The small configuration under the vectors' policy version (the digest is
+        // the fingerprints', which the policy version is not part of).
+        let mut compiled: serde_json::Value = serde_json::from_str(SMALL).unwrap();
+        compiled["policyVersion"] = vector["policyVersion"].clone();
+        let now = vector["now"].as_f64().unwrap();
+        let snapshot = api::start(parsed(&compiled.to_string()), "en", now).unwrap();
+        let problem = field(&snapshot, "recordProblem");
+        let answer = |id: &str| field(&field(&snapshot, "decisions"), id).as_bool();
+        match vector["expect"].as_str().unwrap() {
+            "valid" | "other-configuration" | "no-snippet-digest" => {
+                assert!(problem.is_null(), "{name}: {problem:?}");
+                if let Some(expected) = vector["decisions"]["analytics"].as_bool() {
+                    assert_eq!(answer("analytics"), Some(expected), "{name}");
+                }
+                counted += 1;
+            }
+            "missing" => assert!(problem.is_null(), "{name}"),
+            kind => {
+                assert!(
+                    problem.as_string().is_some_and(|p| !p.is_empty()),
+                    "{name} ({kind})"
+                );
+                assert_eq!(answer("analytics"), None, "{name}: nothing counts");
+            }
+        }
+    }
+    assert!(counted >= 5, "{counted} counted");
+    storage.clear().unwrap();
+}
