@@ -112,6 +112,56 @@ describe('a browser below the supported floor', () => {
   });
 });
 
+describe('files that never arrive (data-timeout)', () => {
+  /** A page with `data-timeout` (ms), and a server that holds the seed build's
+   * `held` file unanswered until it closes. */
+  const holding = (held, timeout) => serve({
+    pages: {
+      '/': gatedPage({ body: '<button id="own" onclick="window.clicked = true">page</button>' })
+        .replace('<script data-base=', `<script data-timeout="${timeout}" data-base=`),
+    },
+    handler: (req, res, url) => url.pathname === `${SEED_BASE}${held}`,
+  });
+
+  it('the runtime held: ready rejects after the timeout with the reason, the early banner goes, nothing runs, the page works', async () => {
+    await withBrowser(null, async (browser) => {
+      const server = await holding('assent_runtime_bg.wasm', 1000);
+      const page = await open(browser.context, server.url + '/');
+      await page.waitForSelector(banner);
+      const reason = await page.evaluate(() => window.assent.ready.then(() => 'ready', (e) => e.message));
+      assert.match(reason, /the runtime or its compiled configuration did not arrive within 1000 ms \(data-timeout\)/);
+      assert.equal(await page.$(banner), null, 'a banner that could record nothing is gone');
+      assert.deepEqual(await runs(page), { inline: 0, external: 0 });
+      assert.equal(await page.evaluate(() => window.assent.get('analytics')), undefined);
+      await page.click('#own');
+      assert.equal(await page.evaluate(() => window.clicked), true, 'the page works');
+      assert.ok(page.logs.some((l) => l.startsWith('error: assent: the runtime or its compiled configuration did not arrive')), page.logs.join('\n'));
+      await page.close();
+      await server.close();
+    });
+  });
+
+  it('the stylesheet held: the banner shows after the timeout, unstyled, and records a choice', async () => {
+    await withBrowser(null, async (browser) => {
+      // 3 s: the runtime (its first brotli compression by the test server included)
+      // must arrive within it on a loaded machine; the stylesheet never does.
+      const server = await holding('assent.css', 3000);
+      // A stylesheet still loading holds the load event: wait for the DOM only.
+      const page = await browser.context.newPage();
+      await page.goto(server.url + '/', { waitUntil: 'domcontentloaded' });
+      await settled(page);
+      await page.waitForSelector(banner, { timeout: 8000 });
+      assert.equal(await page.$eval(banner, (b) => getComputedStyle(b).position), 'static', 'no stylesheet');
+      assert.equal(await page.$eval(banner, (b) => b.getAttribute('style')), null, 'no inline style');
+      await page.click(`${banner} [data-assent-action="accept-all"]`);
+      await page.waitForFunction(() => window.externalRuns === 1 && window.inlineRuns === 1);
+      assert.equal(await page.evaluate(() => window.assent.get('analytics')), true);
+      await page.close();
+      await server.close();
+    });
+  });
+});
+
 describe('a runtime that traps', () => {
   it('a trap while recording a choice fails closed: nothing granted, get() undefined, the page keeps working, the console says why', async () => {
     const real = readFileSync(new URL('../../dist/assent_runtime.js', import.meta.url), 'utf8');

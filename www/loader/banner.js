@@ -12,12 +12,13 @@ import { decide } from './decisions.js';
 import { show } from './dialog.js';
 import { ensureCss, h } from './dom.js';
 import { buildFile } from './files.js';
-import { log } from './util.js';
+import { deadline, log } from './util.js';
 
 /** The banner's words in the session's language (`banner.<lang>.json`). */
 export async function bannerWords(session) {
   const { language } = session;
-  const words = await buildFile(session, `banner.${language}.json`);
+  const name = `banner.${language}.json`;
+  const words = await Promise.race([buildFile(session, name), deadline(session.timeout, name)]);
   if (words.language !== language) throw new Error(`banner.${language}.json holds the words of ${words.language}`);
   return words;
 }

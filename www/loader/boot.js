@@ -24,7 +24,7 @@ import { runGated, watchGated } from './gating.js';
 import { sendConsentMode } from './consent-mode.js';
 import { connectNative, fromNative } from './native.js';
 import { ensureCss, h } from './dom.js';
-import { base, log } from './util.js';
+import { base, deadline, log } from './util.js';
 import { show, hide } from './dialog.js';
 import { removeBanner, showEarlyBanner, showReopenControl } from './banner.js';
 import { chooseLanguage } from './language.js';
@@ -155,6 +155,9 @@ async function boot(assent) {
     return;
   }
   session.configUrl = new URL(options.config, document.baseURI).href;
+  // How long the loader waits for the runtime, its configuration and the stylesheet
+  // (`data-timeout` on the snippet, in ms).
+  session.timeout = Number(options.timeout) > 0 ? Number(options.timeout) : 10000;
   // Until the compiled configuration arrives, the build's other files are expected to
   // be of the build the snippet names.
   session.digest = options.configDigest;
@@ -176,7 +179,10 @@ async function boot(assent) {
       await module.default({ module_or_path: new URL('assent_runtime_bg.wasm', base) });
       return module;
     });
-    const [compiled, module] = await Promise.all([loadCompiled(session.configUrl), started]);
+    const [compiled, module] = await Promise.race([
+      Promise.all([loadCompiled(session.configUrl), started]),
+      deadline(session.timeout, 'the runtime or its compiled configuration'),
+    ]);
     session.digest = compiled.digest;
     session.snapshot = module.start(compiled, session.language, Date.now());
     session.runtime = guarded(session, module);

@@ -4,7 +4,7 @@
 // here decides what to show or where: the banner, the dialog and the gating modules
 // insert what they build.
 
-import { base } from './util.js';
+import { base, wait } from './util.js';
 
 /** Creates an element with attributes and children (strings become text, never HTML). */
 export function h(tag, attributes, ...children) {
@@ -22,13 +22,15 @@ export function loaded(element) {
   });
 }
 
-/** The stylesheet, added once; resolves when it has loaded (or failed to). */
+/** The stylesheet, added once; resolves when it has loaded (or failed to), or after
+ * the loader's timeout: then what needs it shows without it, as plain semantic
+ * elements, still operable. */
 export function ensureCss(session) {
   if (!session.cssLoaded) {
     const link = document.createElement('link');
     link.rel = 'stylesheet';
     link.href = new URL('assent.css', base).href;
-    session.cssLoaded = loaded(link);
+    session.cssLoaded = Promise.race([loaded(link), wait(session.timeout)]);
     document.head.appendChild(link);
   }
   return session.cssLoaded;

@@ -13,6 +13,14 @@ export function log(level, message, ...rest) {
   console[level](`assent: ${message}`, ...rest);
 }
 
+/** Resolves after `ms` milliseconds. */
+export const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/** Rejects after `ms` milliseconds, saying that `what` did not arrive in time. */
+export const deadline = (ms, what) => wait(ms).then(() => {
+  throw new Error(`${what} did not arrive within ${ms} ms (data-timeout)`);
+});
+
 export function copy(value) {
   return value == null ? value : JSON.parse(JSON.stringify(value));
 }
