@@ -31,8 +31,9 @@ pub use language::Lang;
 pub use record::{Method, Record, RecordRejection};
 pub use rules::Rules;
 
-/// The seed configuration, compiled in: the same file the build copies to
-/// `dist/config.json`, so the default and the served file cannot drift.
+/// The seed configuration's source, compiled in for the native tests, fuzzing and
+/// `Config::default_config`: the same file `scripts/build.sh` builds the demo from
+/// (`site/`), so the two cannot drift. No WebAssembly module holds it.
 pub const DEFAULT_CONFIG_JSON: &str = include_str!("../config/default.json");
 
 #[cfg(test)]
