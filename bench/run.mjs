@@ -5,7 +5,7 @@
 // p90 and writes bench/results/latest.json; it never asserts a time. It exits non-zero
 // only when a correctness check fails (or a visit cannot complete).
 //
-//   node bench/run.mjs [--runs N] [--throttle 1,4] [--candidates assent,klaro] [--screenshots]
+//   node bench/run.mjs [--runs N] [--throttle 1,4] [--candidates assent,assent-seed,klaro] [--screenshots]
 //
 // Defaults: 15 runs at 1x and again at 4x CPU (CDP Emulation.setCPUThrottlingRate).
 // Each run visits every candidate, in an order that rotates from run to run
@@ -124,21 +124,31 @@ ${body}
 
 const NM = '/node_modules';
 
-const CANDIDATES = {
-  assent: {
-    package: null,
-    files: '/assent/',
-    page: () => page({
-      head: `${ASSENT_BUILD.snippet}
+/** An Assent candidate: the page with `snippet` (a build's, served under `files`),
+ * the queryable probe and one script gated on analytics. */
+const assentCandidate = (files, snippet) => ({
+  ours: true,
+  package: null,
+  files,
+  page: () => page({
+    head: `${snippet}
 <script>window.__queryableAt = window.assent.get('analytics') === true ? performance.now() : null;
 if (window.__queryableAt === null) window.assent.ready.then(() => { if (window.assent.get('analytics') === true) window.__queryableAt = performance.now(); });</script>`,
-      body: `<script type="text/plain" data-assent="analytics">${GATED}</script>`,
-    }),
-    banner: '[data-assent-ui="banner"]',
-    accept: '[data-assent-ui="banner"] [data-assent-action="accept-all"]',
-    reject: '[data-assent-ui="banner"] [data-assent-action="reject-all"]',
-    api: () => window.assent.get('analytics'),
-  },
+    body: `<script type="text/plain" data-assent="analytics">${GATED}</script>`,
+  }),
+  banner: '[data-assent-ui="banner"]',
+  accept: '[data-assent-ui="banner"] [data-assent-action="accept-all"]',
+  reject: '[data-assent-ui="banner"] [data-assent-action="reject-all"]',
+  api: () => window.assent.get('analytics'),
+});
+
+const CANDIDATES = {
+  assent: assentCandidate('/assent/', ASSENT_BUILD.snippet),
+  // The seed configuration (both seed documents, both languages), as scripts/build.sh
+  // built it (site/), with the same page and gated analytics script: its own column,
+  // never a peer.
+  'assent-seed': assentCandidate('/assent-seed/',
+    readFileSync(`${root}site/snippet.html`, 'utf8').trim().replaceAll('/assent/', '/assent-seed/')),
 
   // Docs (cookieconsent.orestbida.com, "Getting started"): the CSS in <head>, the UMD
   // script and CookieConsent.run({...}) at the end of <body>; gated scripts are
@@ -321,12 +331,12 @@ if (only) {
   for (const name of Object.keys(CANDIDATES)) if (!only.split(',').includes(name)) delete CANDIDATES[name];
 }
 const NAMES = Object.keys(CANDIDATES);
-const PEERS = NAMES.filter((n) => n !== 'assent');
+const PEERS = NAMES.filter((n) => !CANDIDATES[n].ours);
 
 // ---------------------------------------------------------------------------------------
 // Server and browser.
 
-const routes = { '/assent/': ASSENT_BUILD.out };
+const routes = { '/assent/': ASSENT_BUILD.out, '/assent-seed/': `${root}site` };
 for (const c of Object.values(CANDIDATES)) if (c.package) routes[`${NM}/${c.package}/`] = `${root}node_modules/${c.package}`;
 const server = await startServer({
   routes,
