@@ -84,15 +84,22 @@ describe('keyboard', () => {
     await page.close();
   });
 
-  it('never hides the focused element behind the banner', async () => {
+  for (const switched of [false, true]) it(`never hides the focused element behind the banner${switched ? ', after a language switch (a new banner element)' : ''}`, async () => {
     const page = await open(browser.context, `${server.url}/links`);
     await page.waitForSelector(banner);
+    if (switched) {
+      const before = await page.getAttribute(banner, 'lang');
+      await page.click(`${banner} [data-assent-action="language"]`);
+      await page.waitForFunction(([sel, lang]) => document.querySelector(sel)?.lang !== lang, [banner, before]);
+      await page.evaluate(() => document.activeElement.blur());
+    }
     await page.waitForFunction(() => getComputedStyle(document.documentElement).scrollPaddingBottom !== '0px');
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
       const hidden = await page.evaluate((banner) => {
         const focused = document.activeElement;
-        if (!focused || focused.closest(banner)) return null;
+        // (Past the last control, focus leaves the page: the body.)
+        if (!focused || focused === document.body || focused.closest(banner)) return null;
         const top = document.querySelector(banner).getBoundingClientRect().top;
         const rect = focused.getBoundingClientRect();
         return rect.bottom > top + 1 ? `${focused.textContent} at ${rect.bottom} under ${top}` : null;

@@ -108,7 +108,8 @@ function onBannerClick(session, event) {
     session.language = session.bannerText.switchTo;
     if (session.runtime) {
       session.snapshot = session.runtime.setLanguage(session.language);
-      showReopenControl(session);
+      // Relabelled when it is there; a switch is no decision, so it is not added.
+      if (session.reopen) showReopenControl(session);
     } else session.switched = true;
     refreshBanner(session).then(() => {
       if (focused) session.banner?.querySelector('[data-assent-action="language"]').focus();
@@ -130,10 +131,8 @@ function keepFocusVisible(session, banner) {
     // Browsers skip scrolling for an element that is partly in view, even behind the
     // banner: scroll it clear (block 'nearest' honours the scroll padding).
     session.focusGuard = (event) => {
-      // The banner this guard was made for: the first one rendered. (A banner rendered
-      // again, after a language switch, is a new element; the guard then measures the
-      // detached first one. Kept as it was before the split, to be fixed on its own.)
-      const shown = banner;
+      // The banner on screen now: a language switch renders a new element.
+      const shown = session.banner;
       const target = event.target;
       if (!shown || !(target instanceof Element) || shown.contains(target)) return;
       if (target.getBoundingClientRect().bottom > shown.getBoundingClientRect().top) {

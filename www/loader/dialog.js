@@ -37,7 +37,7 @@ function loadUi(session) {
         choose: (kind, set, method, age) => decide(session, kind, set, method, age),
         language: (tag) => {
           session.snapshot = session.runtime.setLanguage(tag);
-          showReopenControl(session);
+          if (session.reopen) showReopenControl(session);
         },
         // Closed without a choice: the banner again while no decision exists.
         close: () => {
