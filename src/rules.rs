@@ -152,6 +152,39 @@ impl fmt::Display for RulesError {
     }
 }
 
+/// Whether a file has a name for a purpose, a third party, a data item (by id).
+type Named<'a> = [&'a dyn Fn(&str) -> bool; 3];
+
+/// The one check of a file of names (the compiled `names` of a language, the receipt
+/// texts): every purpose and third party, and every data item of `items`, is named in
+/// it. The first that is not is the fault, at `{path}.purposes`, `.thirdParties` or
+/// `.dataItems`.
+fn first_unnamed<'a>(
+    purposes: &[Purpose],
+    third_parties: &[ThirdParty],
+    mut items: impl Iterator<Item = &'a String>,
+    [purpose_named, third_party_named, item_named]: Named,
+    path: &str,
+) -> Result<(), RulesError> {
+    let missing = |field: &str, kind: &'static str, id: &str| {
+        let id = id.to_string();
+        fault(
+            format!("{path}.{field}"),
+            RulesProblem::MissingName { kind, id },
+        )
+    };
+    if let Some(p) = purposes.iter().find(|p| !purpose_named(&p.id)) {
+        return missing("purposes", "purpose", &p.id);
+    }
+    if let Some(t) = third_parties.iter().find(|t| !third_party_named(&t.id)) {
+        return missing("thirdParties", "third party", &t.id);
+    }
+    match items.find(|id| !item_named(id)) {
+        Some(id) => missing("dataItems", "data item", id),
+        None => Ok(()),
+    }
+}
+
 fn fault<T>(path: impl Into<String>, problem: RulesProblem) -> Result<T, RulesError> {
     Err(RulesError {
         path: path.into(),
@@ -258,36 +291,24 @@ impl Rules {
             let Some(these) = compiled.names.get(lang.tag()) else {
                 return fault("$.names", RulesProblem::MissingLanguage(lang.tag()));
             };
-            let path = format!("$.names.{}", lang.tag());
-            let missing = |field: &str, kind: &'static str, id: &str| {
-                let id = id.to_string();
-                fault(
-                    format!("{path}.{field}"),
-                    RulesProblem::MissingName { kind, id },
-                )
-            };
-            if let Some(p) = compiled
-                .purposes
-                .iter()
-                .find(|p| !these.purposes.contains_key(&p.id))
-            {
-                return missing("purposes", "purpose", &p.id);
-            }
-            if let Some(t) = compiled
-                .third_parties
-                .iter()
-                .find(|t| !these.third_parties.contains_key(&t.id))
-            {
-                return missing("thirdParties", "third party", &t.id);
-            }
-            let mut items = compiled
+            let items = compiled
                 .purposes
                 .iter()
                 .flat_map(|p| &p.data_items)
                 .chain(compiled.third_parties.iter().flat_map(|t| &t.data_shared));
-            if let Some(id) = items.find(|id| !these.data_items.contains_key(*id)) {
-                return missing("dataItems", "data item", id);
-            }
+            let named: Named = [
+                &|id| these.purposes.contains_key(id),
+                &|id| these.third_parties.contains_key(id),
+                &|id| these.data_items.contains_key(id),
+            ];
+            let path = format!("$.names.{}", lang.tag());
+            first_unnamed(
+                &compiled.purposes,
+                &compiled.third_parties,
+                items,
+                named,
+                &path,
+            )?;
         }
         if let Some(tag) = compiled
             .names
@@ -449,29 +470,13 @@ impl Rules {
             let expected = self.digest.clone();
             return fault("$.digest", RulesProblem::OtherBuild { digest, expected });
         }
-        let missing = |field: &str, kind: &'static str, id: &str| {
-            let id = id.to_string();
-            fault(format!("$.{field}"), RulesProblem::MissingName { kind, id })
-        };
-        if let Some(p) = self
-            .purposes
-            .iter()
-            .find(|p| !texts.purposes.contains_key(&p.id))
-        {
-            return missing("purposes", "purpose", &p.id);
-        }
-        if let Some(t) = self
-            .third_parties
-            .iter()
-            .find(|t| !texts.third_parties.contains_key(&t.id))
-        {
-            return missing("thirdParties", "third party", &t.id);
-        }
-        let mut items = self.purposes.iter().flat_map(|p| &p.data_items);
-        if let Some(id) = items.find(|id| !texts.data_items.contains_key(*id)) {
-            return missing("dataItems", "data item", id);
-        }
-        Ok(())
+        let items = self.purposes.iter().flat_map(|p| &p.data_items);
+        let named: Named = [
+            &|id| texts.purposes.contains_key(id),
+            &|id| texts.third_parties.contains_key(id),
+            &|id| texts.data_items.contains_key(id),
+        ];
+        first_unnamed(&self.purposes, &self.third_parties, items, named, "$")
     }
 
     /// A purpose's name and what it is, in `lang`.
