@@ -202,20 +202,25 @@ impl Disclosures {
             );
             return fault("$.digest".into(), problem);
         }
-        let lists: [(&str, &str, Vec<&[String]>); 6] = [
+        // Each list of references the dialog follows: where it is, and what it names.
+        let (purpose, item, third_party) = ("purpose", "data item", "third party");
+        let references: [(&str, &str, &str, Vec<&[String]>); 7] = [
             (
                 "purposes",
                 "dataItems",
+                item,
                 self.purposes.iter().map(|p| &p.data_items[..]).collect(),
             ),
             (
                 "thirdParties",
                 "purposes",
+                purpose,
                 self.third_parties.iter().map(|t| &t.purposes[..]).collect(),
             ),
             (
                 "thirdParties",
                 "dataShared",
+                item,
                 self.third_parties
                     .iter()
                     .map(|t| &t.data_shared[..])
@@ -224,45 +229,42 @@ impl Disclosures {
             (
                 "features",
                 "purposes",
+                purpose,
                 self.features.iter().map(|f| &f.purposes[..]).collect(),
             ),
             (
                 "dataSources",
                 "purposes",
+                purpose,
                 self.data_sources.iter().map(|d| &d.purposes[..]).collect(),
             ),
             (
                 "storage",
                 "purposes",
+                purpose,
                 self.storage.iter().map(|s| &s.purposes[..]).collect(),
             ),
+            (
+                "storage",
+                "thirdParties",
+                third_party,
+                self.storage.iter().map(|s| &s.third_parties[..]).collect(),
+            ),
         ];
-        for (list, field, references) in lists {
-            for (i, ids) in references.iter().enumerate() {
+        for (list, field, kind, lists) in references {
+            for (i, ids) in lists.iter().enumerate() {
                 for (j, id) in ids.iter().enumerate() {
-                    let found = match field {
-                        "dataItems" | "dataShared" => self.data_item(id).is_some(),
+                    let found = match kind {
+                        "data item" => self.data_item(id).is_some(),
+                        "third party" => self.third_party(id).is_some(),
                         _ => self.purpose(id).is_some(),
                     };
                     if !found {
-                        let kind = if field.starts_with('d') {
-                            "data item"
-                        } else {
-                            "purpose"
-                        };
                         return fault(
                             format!("$.{list}[{i}].{field}[{j}]"),
                             format!("refers to unknown {kind} {id:?}"),
                         );
                     }
-                }
-            }
-        }
-        for (i, item) in self.storage.iter().enumerate() {
-            for (j, id) in item.third_parties.iter().enumerate() {
-                if !self.third_parties.iter().any(|t| t.id == *id) {
-                    let problem = format!("refers to unknown third party {id:?}");
-                    return fault(format!("$.storage[{i}].thirdParties[{j}]"), problem);
                 }
             }
         }
