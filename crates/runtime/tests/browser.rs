@@ -25,9 +25,19 @@ fn field(object: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(object, &name.into()).unwrap()
 }
 
+/// The page's localStorage.
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// The message of an error the API returned.
+fn message_of(error: wasm_bindgen::JsError) -> String {
+    field(&JsValue::from(error), "message").as_string().unwrap()
+}
+
 #[wasm_bindgen_test]
 fn a_decision_is_stored_and_answered() {
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let storage = storage();
     storage.clear().unwrap();
     let snapshot = api::start(parsed(SMALL), "en", NOW).unwrap();
     assert_eq!(field(&snapshot, "needsDecision"), JsValue::TRUE);
@@ -64,7 +74,7 @@ fn a_decision_is_stored_and_answered() {
 fn a_source_or_faulty_compiled_configuration_is_refused_with_the_reason() {
     let message = |value: JsValue| {
         let error = api::start(value, "zh-CN", NOW).map(|_| ()).unwrap_err();
-        field(&JsValue::from(error), "message").as_string().unwrap()
+        message_of(error)
     };
     let source = message(parsed(r#"{"assentConfig": 1}"#));
     assert!(
@@ -81,13 +91,7 @@ fn a_source_or_faulty_compiled_configuration_is_refused_with_the_reason() {
 
 #[wasm_bindgen_test]
 fn a_receipt_names_what_the_texts_file_says() {
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    storage().clear().unwrap();
     api::start(parsed(SMALL), "en", NOW).unwrap();
     assert!(
         api::receipt(parsed(SMALL_TEXTS)).unwrap().is_undefined(),
@@ -99,7 +103,7 @@ fn a_receipt_names_what_the_texts_file_says() {
     assert_eq!(field(&controller, "name"), JsValue::from("Test Ltd"));
     let other = SMALL_TEXTS.replacen("\"digest\":\"", "\"digest\":\"0", 1);
     let error = api::receipt(parsed(&other)).map(|_| ()).unwrap_err();
-    let message = field(&JsValue::from(error), "message").as_string().unwrap();
+    let message = message_of(error);
     assert!(
         message.starts_with("faulty texts file: $.digest: "),
         "{message}"
@@ -108,13 +112,7 @@ fn a_receipt_names_what_the_texts_file_says() {
 
 #[wasm_bindgen_test]
 fn a_placeholder_names_what_it_needs_and_what_allow_grants() {
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    storage().clear().unwrap();
     api::start(parsed(SMALL), "en", NOW).unwrap();
     let placeholder = api::placeholder("ad-sdk");
     assert_eq!(field(&placeholder, "language"), JsValue::from("en"));
@@ -135,7 +133,7 @@ fn a_placeholder_names_what_it_needs_and_what_allow_grants() {
 
 #[wasm_bindgen_test]
 fn a_permission_notice_is_plain_data_and_writes_nothing() {
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let storage = storage();
     storage.clear().unwrap();
     api::start(parsed(SMALL), "zh-CN", NOW).unwrap();
     // The small configuration lists no permission: one, as a build would write it.
@@ -160,7 +158,7 @@ fn a_permission_notice_is_plain_data_and_writes_nothing() {
     let error = api::permission_text("telepathy", texts)
         .map(|_| ())
         .unwrap_err();
-    let message = field(&JsValue::from(error), "message").as_string().unwrap();
+    let message = message_of(error);
     assert!(
         message.starts_with("unknown permission \"telepathy\"") && message.contains("camera"),
         "{message}"
@@ -176,7 +174,7 @@ fn a_permission_notice_is_plain_data_and_writes_nothing() {
 /// tested on the same vectors in tests/e2e/stub-vectors.test.mjs.
 #[wasm_bindgen_test]
 fn the_record_vectors_read_the_same_through_the_runtime() {
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let storage = storage();
     let vectors: serde_json::Value =
         serde_json::from_str(include_str!("../../../tests/fixtures/record-vectors.json")).unwrap();
     let mut counted = 0;
