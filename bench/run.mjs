@@ -20,12 +20,12 @@
 // bench/README.md says exactly what each metric is and how each peer is configured.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
+import { buildConfig, snippetOf } from '../scripts/assent-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -106,11 +106,8 @@ const ASSENT_CONFIG = JSON.stringify({
 /** ASSENT_CONFIG built by the native CLI (scripts/build.sh built it): the output
  * folder and its snippet. */
 function buildAssent() {
-  const dir = mkdtempSync(join(tmpdir(), 'assent-bench-'));
-  writeFileSync(join(dir, 'config.json'), ASSENT_CONFIG);
-  const out = join(dir, 'site');
-  execFileSync(`${root}target/debug/assent`, ['build', join(dir, 'config.json'), '--out', out, '--assets', `${root}dist`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return { dir, out, snippet: readFileSync(join(out, 'snippet.html'), 'utf8').trim() };
+  const { dir, out } = buildConfig(ASSENT_CONFIG, { assets: `${root}dist` });
+  return { dir, out, snippet: snippetOf(out) };
 }
 const ASSENT_BUILD = buildAssent();
 process.on('exit', () => rmSync(ASSENT_BUILD.dir, { recursive: true, force: true }));
@@ -148,7 +145,7 @@ const CANDIDATES = {
   // built it (site/), with the same page and gated analytics script: its own column,
   // never a peer.
   'assent-seed': assentCandidate('/assent-seed/',
-    readFileSync(`${root}site/snippet.html`, 'utf8').trim().replaceAll('/assent/', '/assent-seed/')),
+    snippetOf(`${root}site`).replaceAll('/assent/', '/assent-seed/')),
 
   // Docs (cookieconsent.orestbida.com, "Getting started"): the CSS in <head>, the UMD
   // script and CookieConsent.run({...}) at the end of <body>; gated scripts are

@@ -3,11 +3,13 @@
 // texts.<digest>.json), raw, gzip -9 and brotli -q 11, writes dist/sizes.json and
 // prints a table. The budget check (tests/e2e/sizes.test.mjs) reads the JSON.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { buildId } from './assent-build.mjs';
 
 const dir = new URL('../dist/', import.meta.url);
 const site = new URL('../site/', import.meta.url);
-const [build] = readdirSync(site).filter((name) => /^[0-9a-f]{12}$/.test(name));
+const build = buildId(fileURLToPath(site));
 const compiled = /^(config|disclosures|texts)\.[0-9a-f]{16}\.json$|^banner\..+\.json$/;
 const files = [
   ...readdirSync(dir).filter((name) => name !== 'sizes.json').map((name) => [name, new URL(name, dir)]),

@@ -1,14 +1,15 @@
 // Shared by the end-to-end tests: launches Debian's Chromium headless through
 // playwright-core (no browser download), serves dist/ and test pages on 127.0.0.1
 // with a request log, and collects each page's console so failures explain themselves.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 import { snippet } from '../../scripts/snippet.mjs';
+import { buildConfig, buildId } from '../../scripts/assent-build.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -61,7 +62,7 @@ export function snippetFor({ config, policyVersion, digest } = {}) {
 }
 
 /** The seed build's folder (site/<build-id>/) and the URL path it is served at. */
-export const seedBuild = readdirSync(join(root, 'site')).find((name) => /^[0-9a-f]{12}$/.test(name));
+export const seedBuild = buildId(join(root, 'site'));
 export const SEED_BASE = `/assent/${seedBuild}/`;
 
 const compiledCache = new Map();
@@ -75,16 +76,10 @@ const compiledCache = new Map();
 export function compileConfig(source) {
   const text = typeof source === 'string' ? source : JSON.stringify(source);
   if (!compiledCache.has(text)) {
-    const dir = mkdtempSync(join(tmpdir(), 'assent-build-'));
+    const { dir, out, id } = buildConfig(text);
     try {
-      writeFileSync(join(dir, 'config.json'), text);
-      const run = spawnSync(join(root, 'target', 'debug', 'assent'),
-        ['build', join(dir, 'config.json'), '--out', join(dir, 'out'), '--assets', join(dir, 'no-assets')],
-        { encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`assent build refused the test configuration:\n${run.stderr}`);
-      const [id] = readdirSync(join(dir, 'out')).filter((name) => /^[0-9a-f]{12}$/.test(name));
-      const files = Object.fromEntries(readdirSync(join(dir, 'out', id))
-        .map((name) => [name, readFileSync(join(dir, 'out', id, name))]));
+      const files = Object.fromEntries(readdirSync(join(out, id))
+        .map((name) => [name, readFileSync(join(out, id, name))]));
       const configFile = Object.keys(files).find((name) => /^config\.[0-9a-f]{16}\.json$/.test(name));
       compiledCache.set(text, { digest: configFile.split('.')[1], configFile, files });
     } finally {
