@@ -50,9 +50,9 @@ describe('WebAssembly at the floor', () => {
     });
   }
 
-  it("the stub's probe validates at the floor and fails without each feature it checks", () => {
-    const source = readFileSync(new URL('../../www/stub.js', import.meta.url), 'utf8');
-    const probe = new Uint8Array(Buffer.from(source.match(/atob\('([A-Za-z0-9+/=]+)'\)/)[1], 'base64'));
+  it("the loader's probe validates at the floor and fails without each feature it checks", () => {
+    const source = readFileSync(new URL('../../www/loader/boot.js', import.meta.url), 'utf8');
+    const probe = new Uint8Array(Buffer.from(source.match(/const FEATURES = '([A-Za-z0-9+/=]+)'/)[1], 'base64'));
     validate(wabt, probe, FLOOR);
     for (const feature of ['bulk_memory', 'sat_float_to_int', 'sign_extension']) {
       assert.throws(() => validate(wabt, probe, { ...FLOOR, [feature]: false }), undefined, feature);

@@ -23,9 +23,7 @@ const BUDGETS = {
   // Assent's), so an old stub never refuses a newer record for it: 1065. It is
   // pasted into every page and its CSP hash published, so this is its final shape
   // for the round.
-  // Parse-time gating (#14 stage f, an experiment): the gate rule, a gated script's
-  // activation and the floor probe move from the loader into the stub: 1722.
-  'assent-stub.js': 2 * 1024,
+  'assent-stub.js': 1.25 * 1024,
   // 5.5 KB: the loader carries gating (and makes gated elements live), the first-layer
   // banner (with the re-consent list of what changed), cross-tab sync, Consent Mode,
   // keyboard focus handling and the hook that imports the permission notice (5.25 KB

@@ -47,6 +47,21 @@ function fail(assent, error, level = 'error', session) {
   for (const [, , , reject] of assent._q.splice(0)) reject(reason);
 }
 
+// The WebAssembly features the modules use beyond the first version (bulk memory,
+// non-trapping float-to-int, sign extension; multi-value too), in one 50-byte module:
+// all within the supported floor (Chrome 91, Firefox 90, Safari 15), while reference
+// types (Chrome 96) are built out (.cargo/config.toml). An engine without them could
+// not instantiate the runtime, so it gets nothing but this check.
+const FEATURES = 'AGFzbQEAAAABBgFgAAJ/fwMCAQAFAwEAAAoXARUAQQBBAEEA/AsAQwAAAAD8AMBBAAs=';
+
+function webAssemblySupported() {
+  try {
+    return WebAssembly.validate(Uint8Array.from(atob(FEATURES), (c) => c.charCodeAt(0)));
+  } catch {
+    return false;
+  }
+}
+
 /** The runtime module with every call guarded: a trap (a WebAssembly RuntimeError:
  * the module's state can no longer be trusted) fails the page view closed, once, as
  * any other failure does, and every later call throws that reason instead of running. */
@@ -128,9 +143,9 @@ async function boot(assent) {
     waiting: new Map(), // id -> [resolve] for whenGranted
     gating: Promise.resolve(), // the last runGated(), so activations never overlap
   };
-  if (!assent._floor) {
-    // Below the floor (the stub's probe, www/stub.js): nothing is shown that could not
-    // record a decision, and nothing runs, not even what a stored record allows.
+  if (!webAssemblySupported()) {
+    // Below the floor: nothing is shown that could not record a decision, and nothing
+    // runs, not even what a stored record allows.
     fail(assent, new Error('browser unsupported: its WebAssembly lacks bulk memory, sign extension or non-trapping float-to-int (README, supported floor)'), 'warn');
     return;
   }

@@ -1,5 +1,4 @@
-// Assent loader: every gated element after the document has parsed (the stub runs
-// the scripts a returning visitor's record allows while it parses). It claims the
+// Assent loader: every gated element, the one owner of them. It claims the
 // `data-assent` elements that may run by the gate rule (`allowed`: on the answers of
 // the record the stub checked before the runtime has started, on the runtime's
 // snapshot after), gives a blocked iframe its placeholder (the words and what "allow"
@@ -11,9 +10,22 @@
 
 import { decide } from './decisions.js';
 import { ensureCss, h, loaded } from './dom.js';
-import { log } from './util.js';
+import { has, log } from './util.js';
 
 const PENDING = '[data-assent]:not([data-assent-state])';
+
+/** The gate rule: whether a `data-assent` expression (ids separated by ASCII
+ * whitespace, as HTML splits tokens, each optionally `!`-negated, all needed) is
+ * satisfied by `decisions` (id -> true, false, or null/absent for no answer). The
+ * core's `GateExpression::allows` is the same rule: both are tested on
+ * tests/fixtures/gate-vectors.json. */
+export function allowed(expression, decisions) {
+  const terms = expression.split(/[\t\n\f\r ]+/).filter(Boolean);
+  return terms.length > 0 && terms.every((term) => {
+    const id = term.replace(/^!/, '');
+    return id !== '' && has(decisions, id) && decisions[id] === (id === term);
+  });
+}
 
 /** Gated elements that may run now, in document order, each claimed once. Before
  * the runtime has started, on the record the stub checked; after, on the runtime's
@@ -23,8 +35,6 @@ function claim(session) {
   const { runtime } = session;
   if (session.broken) return [];
   const decisions = runtime ? session.snapshot.decisions : session.assent.state()?.decisions;
-  // The gate rule is the stub's (www/stub.js `allowed`), the one JS copy of it.
-  const allowed = session.assent._allowed;
   if (!decisions) return [];
   return [...document.querySelectorAll(PENDING)].filter((element) => {
     if (element.tagName === 'SCRIPT' && element.type !== 'text/plain') return false;
@@ -50,9 +60,12 @@ function showPlaceholder(element, p) {
   element.setAttribute('data-assent-placeholder-shown', '');
 }
 
+// Attributes that describe the gating and are not copied to the live script.
+const GATING = ['type', 'data-src', 'data-type', 'data-assent-state', 'data-assent-placeholder-shown', 'nonce'];
+
 /** Makes a claimed element live and marks it `ran`. A script is replaced by a real one
- * (the stub's `_run`); returns it when external, so the caller can wait for it
- * (document order). Any other element gets its
+ * with every other attribute and the nonce (its own, else the page's); returns it when
+ * external, so the caller can wait for it (document order). Any other element gets its
  * `data-srcset`/`data-src`/`data-href` moved to the live attribute, and loses its
  * placeholder. */
 function activate(session, gated) {
@@ -72,8 +85,23 @@ function activate(session, gated) {
     }
     return null;
   }
-  // A script: the stub's activation (www/stub.js `run`), the one copy of it.
-  return session.assent._run(gated);
+  const live = document.createElement('script');
+  for (const { name, value } of gated.attributes) if (!GATING.includes(name)) live.setAttribute(name, value);
+  // The nonce attribute reads empty once parsed; the property keeps the value.
+  const nonce = gated.nonce || session.assent._nonce;
+  if (nonce) live.nonce = nonce;
+  if (gated.dataset.type) live.type = gated.dataset.type;
+  live.dataset.assentState = 'ran';
+  const src = gated.dataset.src;
+  if (src != null) {
+    // Dynamically inserted scripts are async by default; keep document order.
+    live.async = false;
+    live.src = src;
+  } else {
+    live.text = gated.textContent;
+  }
+  gated.replaceWith(live);
+  return src != null ? live : null;
 }
 
 /** Activates the gated elements that may run now, one after another, waiting for each
