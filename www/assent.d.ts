@@ -77,6 +77,9 @@ export interface Assent {
    * now, Escape); one notice at a time; rejects for an id the configuration does not
    * list. Grants and records nothing. */
   explain(permission: string): Promise<boolean>;
+  /** Consent at the moment of use (`askedAtUse` purposes); rejects for any other id:
+   * today, every id. */
+  ask(purpose: string): Promise<boolean>;
   show(): Promise<void>;
   showPreferences(): Promise<void>;
   hide(): void;

@@ -6,7 +6,7 @@
 (function (w, d) {
   var script = d.currentScript, data = script.dataset;
   var policyVersion = data.policyVersion, queue = [], has = Object.prototype.hasOwnProperty;
-  var methods = 'acceptAll rejectAll set withdraw show showPreferences hide on off whenGranted receipt explain'.split(' ');
+  var methods = 'acceptAll rejectAll set withdraw show showPreferences hide on off whenGranted receipt explain ask'.split(' ');
   function safe(n) { return typeof n == 'number' && Number.isSafeInteger(n) && n >= 0; }
   function text(s) { return typeof s == 'string' && s.trim() != ''; }
   function object(o) { return o && typeof o == 'object' && !Array.isArray(o); }

@@ -62,6 +62,21 @@ describe('subscribers', () => {
   });
 });
 
+describe('ask', () => {
+  it('is queued by the stub like every call and rejects, naming the id, while no purpose is asked at the moment of use', async () => {
+    const server = await site({ '/': page({ head: `<script>window.early = window.assent.ask('analytics').then(() => 'resolved', (e) => e.message);</script>` }) });
+    const tab = await open(browser.context, server.url + '/');
+    const queued = await tab.evaluate(() => window.early);
+    assert.match(queued, /^ask: "analytics" is not a purpose asked at the moment of use \(askedAtUse\)/);
+    await settled(tab);
+    const later = await tab.evaluate(() => window.assent.ask('payment').then(() => 'resolved', (e) => e.message));
+    assert.match(later, /"payment" is not a purpose asked at the moment of use/);
+    assert.equal(await tab.evaluate(() => window.assent.get('analytics')), undefined, 'nothing was recorded');
+    await tab.close();
+    await server.close();
+  });
+});
+
 describe('the consent receipt', () => {
   it('is undefined before a decision and then names the consent, controller, policy and purposes', async () => {
     const server = await site({ '/': page({ head: '<script>window.early = window.assent.receipt();</script>' }) });
