@@ -127,12 +127,31 @@ pub fn append(stored: Option<&str>, event: &Event) -> String {
 }
 
 /// The stored outbox with `event` queued under `id` (`{"id", "event"}`), newest last,
-/// at most [`MAX_OUTBOX`]. The loader POSTs each entry and removes it once the
-/// endpoint acknowledges it; the id lets the endpoint drop a repeat whose
+/// at most [`MAX_OUTBOX`]. The outbox module POSTs each entry ([`pending`]) and the
+/// runtime removes it once the endpoint answers for good ([`acknowledge`]); the id lets the endpoint drop a repeat whose
 /// acknowledgement was lost.
 pub fn enqueue(stored: Option<&str>, id: &str, event: &Event) -> String {
     let entry = serde_json::json!({ "id": id, "event": event });
     bounded_push(stored, entry, MAX_OUTBOX)
+}
+
+/// The outbox's entries waiting to be sent, oldest first: those with a string `id`
+/// (anything else in the stored list is left for [`acknowledge`] to keep).
+pub fn pending(stored: Option<&str>) -> Vec<Value> {
+    events(stored)
+        .into_iter()
+        .filter(|entry| entry.get("id").is_some_and(Value::is_string))
+        .collect()
+}
+
+/// The stored outbox without the entries queued under `id`: the endpoint took that
+/// event, or refused it for good. Everything else is kept as it is.
+pub fn acknowledge(stored: Option<&str>, id: &str) -> String {
+    let items: Vec<Value> = events(stored)
+        .into_iter()
+        .filter(|entry| entry.get("id").and_then(Value::as_str) != Some(id))
+        .collect();
+    Value::Array(items).to_string()
 }
 
 fn bounded_push(stored: Option<&str>, value: Value, max: usize) -> String {
@@ -223,6 +242,25 @@ mod tests {
         let foreign = r#"[{"from":"a newer build"}]"#;
         let kept: Vec<Value> = serde_json::from_str(&append(Some(foreign), &event)).unwrap();
         assert_eq!(kept.len(), 2, "an entry it does not know is kept");
+    }
+
+    #[test]
+    fn the_outbox_sends_what_has_an_id_and_forgets_only_what_was_acknowledged() {
+        let event = Event::new("h", &Choice::AcceptAll, &record(&Choice::AcceptAll));
+        let mut stored = enqueue(None, "a", &event);
+        stored = enqueue(Some(&stored), "b", &event);
+        // An entry of another shape (a newer build's, or damaged) is not sent and not lost.
+        let mut items: Vec<Value> = serde_json::from_str(&stored).unwrap();
+        items.insert(1, serde_json::json!({ "id": 7 }));
+        let stored = Value::Array(items).to_string();
+        let ids = |entries: &[Value]| -> Vec<Value> { entries.iter().map(|e| e["id"].clone()).collect() };
+        assert_eq!(ids(&pending(Some(&stored))), ["a", "b"]);
+        let left = acknowledge(Some(&stored), "a");
+        assert_eq!(ids(&pending(Some(&left))), ["b"]);
+        assert_eq!(ids(&events(Some(&left))), [serde_json::json!(7), "b".into()]);
+        assert_eq!(acknowledge(Some(&left), "unknown"), left, "an unknown id changes nothing");
+        assert_eq!(pending(Some("not json")), Vec::<Value>::new());
+        assert_eq!(acknowledge(None, "a"), "[]");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 // Assent's receipt outbox (imported by the loader only when the configuration has a
 // `receiptEndpoint`). The runtime queues each consent event in localStorage
 // `assent.outbox` in the same step that stores the record; this module POSTs them as
-// JSON, oldest first, and removes each once the endpoint acknowledges it (any 2xx).
+// JSON, oldest first, and has the runtime forget each once the endpoint acknowledges
+// it (any 2xx). The runtime is the one owner of that key: this module reads and
+// removes entries only through it (`pendingReceipts`, `acknowledgeReceipt`).
 // A refusal (a 4xx other than 408 and 429: this endpoint will never take that event)
 // drops it with a console error naming the event and the server's answer, and the
 // next one goes on. Any other failure (5xx, 408, 429, the network) keeps it queued and
@@ -10,28 +12,11 @@
 // `eventId` so the endpoint can drop a repeat whose acknowledgement was lost. One
 // sender at a time, across tabs (Web Locks where the browser has them).
 
-const KEY = 'assent.outbox';
 let endpoint = null;
+let runtime = null;
 let timer = null;
 let delay = 1000;
 let sending = Promise.resolve();
-
-function queued() {
-  try {
-    const items = JSON.parse(localStorage.getItem(KEY));
-    return Array.isArray(items) ? items.filter((i) => i && typeof i.id === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function dequeue(id) {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(queued().filter((i) => i.id !== id)));
-  } catch {
-    // Storage gone: the entry may be sent again; its eventId lets the endpoint drop it.
-  }
-}
 
 /** Whether an HTTP status means the endpoint will never take this event. */
 const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
@@ -57,7 +42,7 @@ async function post(item) {
 }
 
 async function drain() {
-  for (const item of queued()) {
+  for (const item of runtime.pendingReceipts()) {
     if ((await post(item)) === 'retry') {
       clearTimeout(timer);
       timer = setTimeout(flush, delay);
@@ -65,7 +50,7 @@ async function drain() {
       return;
     }
     delay = 1000;
-    dequeue(item.id);
+    runtime.acknowledgeReceipt(item.id);
   }
 }
 
@@ -77,7 +62,9 @@ export function flush() {
   return sending;
 }
 
-export function start(url) {
+/** Starts sending to `url`, with the runtime (its guarded calls) that owns the queue. */
+export function start(url, owner) {
   endpoint = url;
+  runtime = owner;
   return flush();
 }

@@ -209,7 +209,7 @@ async function boot(assent) {
   installApi(session);
   if (snapshot.receiptEndpoint) {
     const outbox = (session.outbox = import('./assent-outbox.js'));
-    outbox.then((m) => m.start(session.snapshot.receiptEndpoint), (error) => log('error', 'the receipt outbox could not load; events stay queued', error));
+    outbox.then((m) => m.start(session.snapshot.receiptEndpoint, session.runtime), (error) => log('error', 'the receipt outbox could not load; events stay queued', error));
   }
   // A decision the app already has counts before anything is shown or run.
   await connectNative(session);

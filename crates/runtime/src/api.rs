@@ -168,6 +168,21 @@ pub fn history() -> JsValue {
     to_js(&assent::history::events(storage::read_history().as_deref()))
 }
 
+/// The consent events waiting for `receiptEndpoint` (`{id, event}`), oldest first;
+/// the outbox module (www/outbox.js) POSTs them. Read from storage at each call, so a
+/// sender in any tab sees what every tab queued.
+#[wasm_bindgen(js_name = pendingReceipts)]
+pub fn pending_receipts() -> JsValue {
+    to_js(&storage::pending_receipts())
+}
+
+/// Forgets the queued event `id`: the endpoint acknowledged it, or refused it for
+/// good. The runtime is the one owner of `assent.outbox`.
+#[wasm_bindgen(js_name = acknowledgeReceipt)]
+pub fn acknowledge_receipt(id: &str) {
+    storage::acknowledge_receipt(id);
+}
+
 /// Switches the interface language and remembers the switch.
 #[wasm_bindgen(js_name = setLanguage)]
 pub fn set_language(tag: &str) -> Result<JsValue, JsError> {

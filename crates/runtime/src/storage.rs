@@ -135,6 +135,21 @@ pub fn enqueue_receipt(id: &str, event: &assent::history::Event) {
     set(OUTBOX_KEY, &queued);
 }
 
+/// The events waiting for `receiptEndpoint`, oldest first (`assent::history::pending`).
+pub fn pending_receipts() -> Vec<serde_json::Value> {
+    assent::history::pending(stored(OUTBOX_KEY).as_deref())
+}
+
+/// Removes the event queued under `id` once the endpoint answered for good (took it,
+/// or refused it); storage is read again first, so what another tab queued meanwhile
+/// stays.
+pub fn acknowledge_receipt(id: &str) {
+    let stored = stored(OUTBOX_KEY);
+    if stored.is_some() {
+        set(OUTBOX_KEY, &assent::history::acknowledge(stored.as_deref(), id));
+    }
+}
+
 /// The baseline of what the last choice was made on (`assent::changes`), read only
 /// when something changed since. Kept in storage only: a page view that cannot store
 /// it shows changed items whole.
