@@ -131,7 +131,10 @@ pub struct BannerData {
     pub title: String,
     pub body: String,
     pub policy_title: String,
-    pub policy_url: String,
+    /// The policy's own URL (`policy.links.policy`); without one the banner links to
+    /// nothing rather than to another page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_url: Option<String>,
     pub reject_all: String,
     pub accept_all: String,
     pub customise: String,
@@ -338,7 +341,8 @@ pub struct PolicyTexts {
     pub version: String,
     pub effective_date: String,
     pub title: Text,
-    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

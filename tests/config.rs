@@ -66,7 +66,6 @@ fn every_validation_error_kind_is_reported_with_its_path() {
             "duplicate-id",
             "empty",
             "invalid",
-            "missing-refusal-consequence",
             "shape",
             "syntax",
             "too-large",
@@ -847,4 +846,51 @@ fn review_39_refusal_texts_the_policy_does_not_give_are_its_general_clause() {
             .unwrap();
         assert_eq!(refusal.get(assent::Lang::ZhCn), GENERAL, "{id}");
     }
+}
+
+#[test]
+fn review_12_the_sharing_statements_purposes_invent_no_refusal_consequence() {
+    let config = seed();
+    // 000 says nothing about refusal, so these say nothing either.
+    for id in [
+        "device-discovery",
+        "casting",
+        "cross-device-verification",
+        "notification-sync",
+    ] {
+        let purpose = config.purpose(id).unwrap();
+        assert!(!purpose.legal_basis.is_always_granted(), "{id}");
+        assert!(purpose.refusal_consequence.is_none(), "{id}");
+    }
+    // The finance policy's own purposes keep theirs (its general clause at least).
+    let marketing = config.purpose("marketing").unwrap();
+    assert!(marketing.refusal_consequence.is_some());
+}
+
+#[test]
+fn a_consent_purpose_may_leave_out_its_refusal_consequence() {
+    let small = common::small_config();
+    let index = small["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|p| p["legalBasis"] == "consent")
+        .unwrap();
+    let text = patched(
+        &small,
+        &[serde_json::json!([format!("/purposes/{index}/refusalConsequence"), null])],
+        &[],
+    );
+    let config = Config::parse(&text).expect("valid without a refusal consequence");
+    assert!(config.purposes()[index].refusal_consequence.is_none());
+}
+
+#[test]
+fn review_14_the_support_page_is_the_contact_channel_not_the_policy() {
+    let config = seed();
+    let links = &config.policy().links;
+    // 004 gives no URL for the policy itself; privacy.mi.com/support is where to ask.
+    assert_eq!(links.policy, None);
+    assert_eq!(links.contact.as_deref(), Some("https://privacy.mi.com/support"));
+    assert!(links.all().iter().all(|(name, _)| *name != "policy"));
 }

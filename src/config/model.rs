@@ -95,7 +95,14 @@ pub struct Party {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Links {
-    pub policy: String,
+    /// The policy itself, where it has a URL of its own (a document shown only in an
+    /// app may have none: then nothing links to it, rather than to another page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// Where to contact the controller about personal information (a form, a mail
+    /// address), labelled as such.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +121,8 @@ impl Links {
     /// Every link with its field name, in display order.
     pub fn all(&self) -> Vec<(&'static str, &str)> {
         let optional = [
+            ("policy", &self.policy),
+            ("contact", &self.contact),
             ("access", &self.access),
             ("correction", &self.correction),
             ("deletion", &self.deletion),
@@ -121,13 +130,10 @@ impl Links {
             ("complaints", &self.complaints),
             ("withdrawal", &self.withdrawal),
         ];
-        let mut all = vec![("policy", self.policy.as_str())];
-        all.extend(
-            optional
-                .into_iter()
-                .filter_map(|(k, v)| v.as_deref().map(|v| (k, v))),
-        );
-        all
+        optional
+            .into_iter()
+            .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+            .collect()
     }
 }
 

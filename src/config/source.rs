@@ -57,8 +57,6 @@ pub enum Problem {
     Empty,
     /// A value is outside its allowed range or format.
     Invalid(String),
-    /// A consent-based purpose does not say what refusing costs.
-    MissingRefusalConsequence,
     /// [`MAX_LISTED_PROBLEMS`] problems are listed before this one; `more` were found
     /// after them and are not listed.
     TooMany { more: usize },
@@ -78,7 +76,6 @@ impl Problem {
             Problem::BadLink(_) => "bad-link",
             Problem::Empty => "empty",
             Problem::Invalid(_) => "invalid",
-            Problem::MissingRefusalConsequence => "missing-refusal-consequence",
             Problem::TooMany { .. } => "too-many-problems",
         }
     }
@@ -111,12 +108,6 @@ impl fmt::Display for Problem {
             }
             Problem::Empty => write!(f, "must not be empty"),
             Problem::Invalid(m) => write!(f, "{m}"),
-            Problem::MissingRefusalConsequence => {
-                write!(
-                    f,
-                    "a consent-based purpose must say what refusing costs (refusalConsequence)"
-                )
-            }
             Problem::TooMany { more } => {
                 write!(f, "{more} more problem(s) found and not listed")
             }

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launch, open, serve, snippetFor } from './harness.mjs';
+import { gatedPage } from './pages.mjs';
 
 const seed = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8'));
 
@@ -75,6 +76,27 @@ describe('the seed disclosures', () => {
       await page.close();
     });
   }
+
+  it('the banner links to the policy only where it has a page of its own (review #14)', async () => {
+    const links = async (url) => {
+      const page = await open(browser.context, url);
+      await page.waitForSelector(banner);
+      const found = await page.$$eval(`${banner} a`, (as) => as.map((a) => [a.getAttribute('href'), a.innerText]));
+      await page.close();
+      return found;
+    };
+    // The seed's policy has no URL (004 gives none): no link, rather than one to its
+    // contact form labelled as the policy.
+    assert.equal(seed.policy.links.policy, undefined);
+    assert.deepEqual(await links(`${server.url}/zh`), []);
+    assert.deepEqual(await links(`${server.url}/en`), []);
+    const small = await serve({ pages: { '/': gatedPage() } });
+    try {
+      assert.deepEqual((await links(`${small.url}/`)).map(([href]) => href), ['https://example.com/privacy']);
+    } finally {
+      await small.close();
+    }
+  });
 
   it('user rights: each configured right and link, and the controller\'s contact, in both languages', async () => {
     const { rights, links, controller, contact } = seed.policy;

@@ -55,8 +55,10 @@ export function renderBanner(session, words) {
   },
   h('div', { class: 'assent-banner__text' },
     h('h2', { id: 'assent-banner-title', class: 'assent-banner__title' }, t.title),
-    h('p', { class: 'assent-banner__body' }, `${t.body} `,
-      h('a', { href: t.policyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.policyTitle)),
+    // The policy's own page, when it has one (`policy.links.policy`); else no link, not
+    // a link to another page.
+    h('p', { class: 'assent-banner__body' }, t.policyUrl ? `${t.body} ` : t.body,
+      t.policyUrl && h('a', { href: t.policyUrl, target: '_blank', rel: 'noopener noreferrer' }, t.policyTitle)),
     // Only what changed since the recorded choice, when that is why it shows.
     t.changes && h('ul', { class: 'assent-changes' }, ...t.changes.map((c) => h('li', { 'data-assent-change': c.id },
       h('strong', {}, c.name), h('span', { class: 'assent-badge' }, c.status),

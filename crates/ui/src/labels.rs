@@ -84,8 +84,13 @@ pub fn colon(lang: Lang) -> &'static str {
 
 /// What a policy link (`policy.links`, keyed as in the configuration) leads to.
 pub fn policy_link(key: &'static str, lang: Lang) -> &'static str {
-    const LABELS: [(&str, &str, &str); 7] = [
+    const LABELS: [(&str, &str, &str); 8] = [
         ("policy", "隐私政策全文", "Full privacy policy"),
+        (
+            "contact",
+            "个人信息问题联系渠道",
+            "Contact about personal information",
+        ),
         ("access", "访问个人信息", "Access your personal information"),
         (
             "correction",

@@ -36,9 +36,6 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         let path = format!("$.purposes[{i}]");
         v.id(&mut consent_ids, &path, &p.id);
         v.texts(&path, p);
-        if !p.legal_basis.is_always_granted() && p.refusal_consequence.is_none() {
-            v.push(&path, Problem::MissingRefusalConsequence);
-        }
         if p.separate_consent && p.legal_basis.is_always_granted() {
             v.push(
                 format!("{path}.separateConsent"),
