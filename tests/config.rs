@@ -894,3 +894,27 @@ fn review_14_the_support_page_is_the_contact_channel_not_the_policy() {
     assert_eq!(links.contact.as_deref(), Some("https://privacy.mi.com/support"));
     assert!(links.all().iter().all(|(name, _)| *name != "policy"));
 }
+
+#[test]
+fn review_7_regulators_are_named_as_recipients_of_complaints() {
+    let config = seed();
+    // 004 一(一)17 (L181): name, ID number, contact and complaint content go to
+    // consumer-protection departments and regulators.
+    let regulators = config
+        .third_parties()
+        .iter()
+        .find(|t| t.id == "regulators")
+        .expect("a recipient for complaints");
+    assert_eq!(regulators.sharing_type, assent::config::SharingType::Authority);
+    assert_eq!(
+        regulators.data_shared,
+        ["name", "id-number", "phone-number", "complaint-content"]
+    );
+    assert!(regulators.name.get(assent::Lang::ZhCn).contains("监管机关"));
+    assert!(regulators.processing_rules_url.is_none());
+    for purpose in &regulators.purposes {
+        let purpose = config.purpose(purpose).unwrap();
+        assert!(purpose.legal_basis.is_always_granted(), "{}", purpose.id);
+        assert!(purpose.data_items.iter().any(|d| d == "complaint-content"));
+    }
+}

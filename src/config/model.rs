@@ -249,6 +249,10 @@ pub enum SharingType {
     Api,
     ServiceProvider,
     Merchant,
+    /// A public body that receives personal information because the law says so (a
+    /// regulator, a consumer-protection department): it publishes no processing rules
+    /// of its own for the user, so none is expected.
+    Authority,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

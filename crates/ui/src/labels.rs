@@ -53,6 +53,13 @@ pub fn sharing_type(kind: SharingType, lang: Lang) -> &'static str {
                 "Merchant"
             }
         }
+        SharingType::Authority => {
+            if zh {
+                "监管及政府部门"
+            } else {
+                "Regulator or public authority"
+            }
+        }
     }
 }
 
