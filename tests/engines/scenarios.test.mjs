@@ -2,14 +2,16 @@
 // (driver.mjs) and run in each engine: Chromium (playwright-core), Firefox
 // (puppeteer-core over WebDriver BiDi) and WebKit (selenium-webdriver and
 // WebKitWebDriver). First visit, accept, reject, a return visit gated early from the
-// stored record, the preferences by keyboard, withdrawal clearing storage, a decision
+// stored record, the preferences by keyboard, withdrawal clearing storage (a listed
+// cookie on every ancestor path, domain and attribute the engine keeps), a decision
 // reaching another tab, placeholders, explain, a strict CSP, broken storage, files
 // failing to arrive, and a page without the built-ins newer than the floor.
 //
 // Chromium-only checks stay in tests/e2e/ (CPU throttling, axe, CDP network
 // emulation, init-script faults). An engine that is not installed is skipped with a
 // loud message, or fails the run when CI is set. ENGINES=firefox,webkit runs some.
-// Prints the engines' versions and a pass count per engine at the end.
+// Prints the engines' versions, a pass count per engine and which cookie attributes
+// each engine's withdrawal was tested with at the end.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -42,15 +44,17 @@ async function until(condition) {
   }
 }
 
-/** Runs `body({ server, open })` against a fresh site (site.mjs options); `open(path)`
- * opens a tab there. Closes every tab it opened and the server, pass or fail. */
+/** Runs `body({ server, open })` against a fresh site (site.mjs options); `open(path,
+ * host)` opens a tab there (`host`: a name under localhost, which every engine
+ * resolves to the loopback address, instead of 127.0.0.1). Closes every tab it opened
+ * and the server, pass or fail. */
 async function visit(engine, options, body) {
   const server = await site(options);
   const tabs = [];
-  const open = async (path = '/') => {
+  const open = async (path = '/', host = '127.0.0.1') => {
     const tab = await engine.newTab();
     tabs.push(tab);
-    await tab.goto(server.url + path);
+    await tab.goto(server.url.replace('127.0.0.1', host) + path);
     return tab;
   };
   try {
@@ -77,6 +81,36 @@ const withStorage = compileConfig({
   }],
 });
 const WITH_STORAGE = { config: `/storage/${withStorage.configFile}`, digest: withStorage.digest, policyVersion: SMALL.policyVersion };
+
+// Cookies a withdrawal of analytics must delete (the configuration lists `_stats*`,
+// `__Host-stats` and `__Secure-stats`), set from a page at /shop/cart/item.html on
+// shop.app.localhost, and two it must keep. `attribute` names what each one tests.
+const COOKIES = [
+  ['path /', '_stats_root=1; path=/'],
+  ['an ancestor path', '_stats_shop=1; path=/shop'],
+  ['an ancestor path with a trailing slash', '_stats_shop_slash=1; path=/shop/'],
+  ["the page's default path", '_stats_default=1'],
+  ["the page's own path", '_stats_page=1; path=/shop/cart/item.html'],
+  ['the host as Domain', '_stats_host=1; path=/; domain=shop.app.localhost'],
+  ['a parent domain', '_stats_parent=1; path=/shop; domain=app.localhost'],
+  ['Secure', '_stats_secure=1; path=/; Secure'],
+  ['__Host-', '__Host-stats=1; path=/; Secure'],
+  ['__Secure- on a parent domain', '__Secure-stats=1; path=/shop; domain=app.localhost; Secure'],
+  ['Partitioned', '_stats_partitioned=1; path=/; Secure; Partitioned'],
+].map(([attribute, cookie]) => ({ attribute, cookie, name: cookie.split('=')[0] }));
+/** What must survive: not listed. */
+const KEPT = ['keep_parent=1; path=/; domain=app.localhost', 'keep=1; path=/shop'];
+const withCookies = compileConfig({
+  ...small,
+  storage: [{
+    id: 'stats-cookies', kind: 'cookie', name: { 'zh-CN': '统计 Cookie', en: 'Statistics cookies' },
+    description: { 'zh-CN': '统计访问', en: 'Count visits' }, purposes: ['analytics'], keys: ['_stats*', '__Host-stats', '__Secure-stats'],
+  }],
+});
+const WITH_COOKIES = { config: `/cookies/${withCookies.configFile}`, digest: withCookies.digest, policyVersion: SMALL.policyVersion };
+/** Per engine, the cookie attributes it kept when set and withdrawal then cleared
+ * (printed at the end; README, Withdrawal). */
+const cookiesCleared = {};
 
 /** Inline scripts, put first in the page, that break localStorage as browsers and
  * WebViews do. */
@@ -236,6 +270,40 @@ const SCENARIOS = {
       assert.deepEqual(left, { cookies: ['keep=3'], local: ['assent', 'assent.baseline', 'assent.history', 'other'], session: [] });
       assert.equal(await tab.evaluate(() => window.ran), 1, 'what ran is not undone without the opt-in reload');
       await tab.evaluate(() => { document.cookie = 'keep=; path=/; max-age=0'; });
+      await noErrors(tab);
+    });
+  },
+
+  async 'withdrawal: a listed cookie goes on every ancestor path, the host and its parent domains, Secure, prefixed and Partitioned'(engine) {
+    const html = probed(`<!doctype html><html lang="en"><head><meta charset="utf-8">${snippetFor(WITH_COOKIES)}</head><body></body></html>`);
+    await visit(engine, { pages: { '/shop/cart/item.html': html }, builds: { '/cookies/': withCookies } }, async ({ open }) => {
+      const tab = await open('/shop/cart/item.html', 'shop.app.localhost');
+      assert.equal(await tab.evaluate(readiness), 'ready');
+      await tab.evaluate(() => window.assent.acceptAll());
+      const names = () => document.cookie.split('; ').map((pair) => pair.split('=')[0]);
+      const before = await tab.evaluate((cookies) => {
+        cookies.forEach((cookie) => { document.cookie = cookie; });
+        return document.cookie.split('; ').map((pair) => pair.split('=')[0]);
+      }, [...COOKIES.map((c) => c.cookie), ...KEPT]);
+      const kept = COOKIES.filter((c) => before.includes(c.name));
+      // Every engine keeps cookies on paths and domains; Secure ones (and so the
+      // prefixes and Partitioned) only some keep on plain http, even from localhost.
+      const required = COOKIES.filter((c) => !/Secure/.test(c.cookie));
+      assert.deepEqual(required.filter((c) => !kept.includes(c)).map((c) => c.attribute), [], 'set for the test');
+      await tab.evaluate(() => window.assent.withdraw());
+      const left = await tab.waitFor((listed, kept) => {
+        const now = document.cookie.split('; ').map((pair) => pair.split('=')[0]);
+        return listed.every((name) => !now.includes(name)) && now.filter((name) => kept.includes(name));
+      }, kept.map((c) => c.name), ['keep', 'keep_parent']).catch(async (error) => {
+        const now = await tab.evaluate(names);
+        assert.fail(`not cleared: ${kept.filter((c) => now.includes(c.name)).map((c) => c.attribute).join(', ')} (${error.message.slice(0, 80)})`);
+      });
+      assert.deepEqual([...left].sort(), ['keep', 'keep_parent'], 'what is not listed stays');
+      cookiesCleared[engine.name] = kept.map((c) => c.attribute);
+      await tab.evaluate(() => {
+        document.cookie = 'keep=; path=/shop; max-age=0';
+        document.cookie = 'keep_parent=; path=/; domain=app.localhost; max-age=0';
+      });
       await noErrors(tab);
     });
   },
@@ -432,5 +500,10 @@ after(() => {
     console.log(absent
       ? `engines: ${name.padEnd(8)} SKIPPED, not installed (${absent.join(', ')})`
       : `engines: ${name.padEnd(8)} ${passed}/${total} passed${version ? `  (${version})` : ''}`);
+  }
+  for (const [name, attributes] of Object.entries(cookiesCleared)) {
+    const untested = COOKIES.map((c) => c.attribute).filter((a) => !attributes.includes(a));
+    console.log(`cookies: ${name} cleared ${attributes.length}/${COOKIES.length}` +
+      `${untested.length ? `; not kept when set on http, so untested: ${untested.join(', ')}` : ''}`);
   }
 });
