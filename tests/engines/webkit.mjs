@@ -108,6 +108,8 @@ export async function launch() {
       // Already gone.
     }
   };
+  // A test process that ends without close() (a crash, a timeout) still stops it.
+  process.once('exit', stop);
   try {
     const url = `http://127.0.0.1:${port}`;
     await answering(url, child);
@@ -129,10 +131,12 @@ export async function launch() {
       close: async () => {
         await driver.quit().catch(() => {});
         stop();
+        process.off('exit', stop);
       },
     };
   } catch (error) {
     stop();
+    process.off('exit', stop);
     throw error;
   }
 }
