@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: native core tests, the runtime's in-browser unit tests, the build,
-# the snippet check, the browser-floor lint and the end-to-end tests in headless
-# Chromium. Installs what it needs first (scripts/setup.sh skips whatever is already
-# there). Prints each section's duration, and the total at the end.
+# the snippet check, the browser-floor lint, the end-to-end tests in headless
+# Chromium, and the core scenarios in Chromium, Firefox and WebKit (a pass count per
+# engine; with CI set a missing engine fails). Installs what it needs first
+# (scripts/setup.sh skips whatever is already there). Prints each section's
+# duration, and the total at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +56,9 @@ npm run --silent lint:floor
 
 section "end-to-end tests (headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/
+
+section "end-to-end scenarios in three engines (Chromium, Firefox, WebKit; tests/engines/)"
+node --test --test-concurrency=1 tests/engines/
 
 section "benchmark, one run (proves it works; times are not asserted)"
 node bench/run.mjs --runs 1

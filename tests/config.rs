@@ -81,6 +81,11 @@ fn seed() -> Config {
         .unwrap_or_else(|errors| panic!("the default configuration is invalid:\n{errors:#?}"))
 }
 
+#[test]
+fn the_default_configuration_has_no_warnings() {
+    assert_eq!(seed().warnings(), vec![]);
+}
+
 fn cited_in(citation: &Citation, document: CitedDocument) -> bool {
     citation.document == document
 }

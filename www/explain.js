@@ -64,7 +64,8 @@ function ask(t) {
         event.preventDefault();
         event.stopPropagation();
         done(false);
-      } else if (event.key === 'Tab') {
+      } else if (event.key === 'Tab' || event.code === 'Tab') {
+        // By its code too: WebKitGTK names Shift+Tab's key "Unidentified" (www/loader/dialog.js).
         event.preventDefault();
         event.stopPropagation();
         (document.activeElement === deny ? allow : deny).focus();

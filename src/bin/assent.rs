@@ -2,7 +2,8 @@
 //! browser's parser exactly.
 //!
 //! - `assent check CONFIG.json`: validates a configuration before a site deploys it
-//!   and prints every problem with its JSON path.
+//!   and prints every problem with its JSON path, and on stderr each warning
+//!   (`Config::warnings`: valid, probably not meant), which fails nothing.
 //! - `assent build CONFIG.json --out DIR [--base URL] [--assets DIR]`: the same
 //!   validation, then the compiled build (`assent::build`, docs/build-format.md):
 //!   `DIR/<build-id>/...` and `DIR/snippet.html`; prints the snippet. An invalid
@@ -67,14 +68,19 @@ fn usage() -> ExitCode {
 
 /// Reads and validates a configuration, as `check` and `build` both do: on failure
 /// prints every problem (stdout, one per line, then the count) and returns the exit
-/// code.
+/// code; on success prints its warnings (stderr).
 fn load(path: &str) -> Result<(String, Config), ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         eprintln!("{path}: cannot read: {e}");
         ExitCode::from(2)
     })?;
     match Config::parse(&text) {
-        Ok(config) => Ok((text, config)),
+        Ok(config) => {
+            for warning in config.warnings() {
+                eprintln!("warning: {path}: {warning}");
+            }
+            Ok((text, config))
+        }
         Err(errors) => {
             for error in &errors {
                 out(&format!("{path}: {error}"));

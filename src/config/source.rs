@@ -121,6 +121,42 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// Something a valid configuration says that its author probably does not mean, with
+/// the JSON path where it is. `assent check` and `assent build` print each one and
+/// still succeed: the configuration is valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// As in [`ConfigError`]: `$`, then `.field` and `[index]` steps.
+    pub path: String,
+    pub concern: Concern,
+}
+
+/// What a warning is about. Messages are lowercase, without a trailing period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Concern {
+    /// A storage item's key is nothing but `*`: it matches every cookie and every
+    /// localStorage and sessionStorage key of the site (Assent's own excepted), so
+    /// withdrawing the item's purposes or third parties deletes them all.
+    EveryKey(String),
+}
+
+impl fmt::Display for Concern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Concern::EveryKey(key) => write!(
+                f,
+                "key {key:?} matches every cookie and storage key of the site: withdrawing this item's purposes or third parties deletes them all, sign-in sessions included; list the item's own names or patterns"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.concern)
+    }
+}
+
 /// A validated configuration. Every reference resolves, every id is unique and well
 /// formed, every text is present in both languages, every link is safe to render.
 #[derive(Clone, Debug)]
@@ -247,6 +283,23 @@ impl Config {
     }
     pub fn storage(&self) -> &[StorageItem] {
         &self.storage
+    }
+
+    /// What the configuration says that its author probably does not mean
+    /// ([`Concern`]), in document order; empty for the seed.
+    pub fn warnings(&self) -> Vec<ConfigWarning> {
+        let mut warnings = Vec::new();
+        for (item_index, item) in self.storage.iter().enumerate() {
+            for (key_index, key) in item.keys.iter().enumerate() {
+                if !key.is_empty() && key.chars().all(|c| c == '*') {
+                    warnings.push(ConfigWarning {
+                        path: format!("$.storage[{item_index}].keys[{key_index}]"),
+                        concern: Concern::EveryKey(key.clone()),
+                    });
+                }
+            }
+        }
+        warnings
     }
 
     /// What a purpose-or-third-party id names, if anything.

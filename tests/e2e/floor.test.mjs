@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import initWabt from 'wabt';
 import { launch, open, serve } from './harness.mjs';
-import { gatedPage } from './pages.mjs';
+import { gatedPage, STRIP } from './pages.mjs';
 
 const dist = new URL('../../dist/', import.meta.url);
 const banner = '[data-assent-ui="banner"]';
@@ -59,35 +59,6 @@ describe('WebAssembly at the floor', () => {
     }
   });
 });
-
-// Deleted before any Assent code runs: every built-in newer than the floor that a
-// script could reach by name, and the DOM members the lint lists.
-const STRIP = `<script>
-(function () {
-  function strip(owner, names) {
-    if (!owner) return;
-    names.forEach(function (name) { try { delete owner[name]; } catch (e) {} });
-  }
-  strip(Object, ['hasOwn', 'groupBy']);
-  strip(Map, ['groupBy']);
-  strip(Promise, ['withResolvers', 'try']);
-  strip(Array, ['fromAsync']);
-  strip(Array.prototype, ['at', 'findLast', 'findLastIndex', 'toSorted', 'toReversed', 'toSpliced', 'with']);
-  strip(String.prototype, ['at', 'replaceAll', 'isWellFormed', 'toWellFormed']);
-  strip(Object.getPrototypeOf(Int8Array.prototype), ['at', 'findLast', 'findLastIndex', 'toSorted', 'toReversed', 'with']);
-  strip(Set.prototype, ['union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom']);
-  strip(window.Iterator && Iterator.prototype, ['map', 'filter', 'take', 'drop', 'flatMap', 'reduce', 'toArray', 'forEach', 'some', 'every', 'find']);
-  strip(window, ['structuredClone', 'Iterator']);
-  strip(AbortSignal, ['timeout', 'any']);
-  strip(Crypto.prototype, ['randomUUID']);
-  strip(Navigator.prototype, ['locks']);
-  strip(Element.prototype, ['checkVisibility', 'ariaLabel']);
-  strip(HTMLElement.prototype, ['inert']);
-  strip(HTMLInputElement.prototype, ['showPicker']);
-  strip(HTMLDialogElement.prototype, ['showModal']);
-  window.stripped = typeof Object.hasOwn + typeof [].at + typeof Element.prototype.checkVisibility + typeof structuredClone;
-})();
-</script>`;
 
 describe('a page without the built-ins newer than the floor', () => {
   let browser, server;

@@ -26,3 +26,33 @@ ${body}
 </body>
 </html>`;
 }
+
+/** An inline script to put first in <head>: deletes, before any Assent code runs,
+ * every built-in newer than the floor that a script could reach by name, and the DOM
+ * members the floor lint lists (tests/e2e/floor.test.mjs, tests/engines/). */
+export const STRIP = `<script>
+(function () {
+  function strip(owner, names) {
+    if (!owner) return;
+    names.forEach(function (name) { try { delete owner[name]; } catch (e) {} });
+  }
+  strip(Object, ['hasOwn', 'groupBy']);
+  strip(Map, ['groupBy']);
+  strip(Promise, ['withResolvers', 'try']);
+  strip(Array, ['fromAsync']);
+  strip(Array.prototype, ['at', 'findLast', 'findLastIndex', 'toSorted', 'toReversed', 'toSpliced', 'with']);
+  strip(String.prototype, ['at', 'replaceAll', 'isWellFormed', 'toWellFormed']);
+  strip(Object.getPrototypeOf(Int8Array.prototype), ['at', 'findLast', 'findLastIndex', 'toSorted', 'toReversed', 'with']);
+  strip(Set.prototype, ['union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom']);
+  strip(window.Iterator && Iterator.prototype, ['map', 'filter', 'take', 'drop', 'flatMap', 'reduce', 'toArray', 'forEach', 'some', 'every', 'find']);
+  strip(window, ['structuredClone', 'Iterator']);
+  strip(AbortSignal, ['timeout', 'any']);
+  strip(Crypto.prototype, ['randomUUID']);
+  strip(Navigator.prototype, ['locks']);
+  strip(Element.prototype, ['checkVisibility', 'ariaLabel']);
+  strip(HTMLElement.prototype, ['inert']);
+  strip(HTMLInputElement.prototype, ['showPicker']);
+  strip(HTMLDialogElement.prototype, ['showModal']);
+  window.stripped = typeof Object.hasOwn + typeof [].at + typeof Element.prototype.checkVisibility + typeof structuredClone;
+})();
+</script>`;

@@ -115,7 +115,10 @@ function onKeydown(session, event) {
     event.preventDefault();
     shown.querySelector('[data-assent-action="close"]')?.click();
     restoreFocus(session);
-  } else if (event.key === 'Tab') {
+  } else if (event.key === 'Tab' || event.code === 'Tab') {
+    // By its code too: WebKitGTK names Shift+Tab's key (GTK's ISO_Left_Tab)
+    // "Unidentified", so a test of `key` alone let Shift+Tab out of the dialog there
+    // (tests/engines/scenarios.test.mjs, preferences by keyboard, in WebKit).
     const items = [...shown.querySelectorAll(FOCUSABLE)].filter(rendered);
     if (!items.length) return;
     const first = items[0];
