@@ -49,7 +49,9 @@ const BUDGETS = {
   // call guarded, so that a trap fails closed: 6862. 7 KB: the loader gives up on
   // files that never arrive (`data-timeout`): 6996; withdrawal deletes a listed
   // cookie on every ancestor path, Secure, Partitioned and through cookieStore: 7163.
-  'assent.js': 7 * 1024,
+  // 7.25 KB: `ask` joined the API (the stub's final shape), the banner links to the
+  // policy only when it has a URL, and the outbox reads through the runtime: 7271.
+  'assent.js': 7.25 * 1024,
   'assent-bridge.js': 1024,
   'assent-outbox.js': 1024,
   // The permission notice (assent.explain), imported at its first call.

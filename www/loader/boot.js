@@ -119,7 +119,7 @@ function installApi(session) {
     // Consent at the moment of use: a purpose marked `askedAtUse` is asked when the
     // user starts its feature. No purpose of this configuration format can be marked
     // so yet (issue 15 adds the field), so every id is refused, named.
-    ask: (id) => Promise.reject(new Error(`ask: ${JSON.stringify(id)} is not a purpose asked at the moment of use (askedAtUse); this configuration has none`)),
+    ask: (id) => Promise.reject(new Error(`ask: ${JSON.stringify(id)} is not a purpose asked at the moment of use (askedAtUse)`)),
     // The permission notice (www/explain.js), imported at its first use.
     explain: (id) => (session.explainer ||= import('./assent-explain.js'))
       .then((m) => m.explain(() => texts(session).then((t) => runtime.permissionText(id, t)), (name, detail) => emit(session, name, detail), ensureCss(session), h)),
