@@ -923,3 +923,35 @@ fn review_7_regulators_are_named_as_recipients_of_complaints() {
         assert!(purpose.data_items.iter().any(|d| d == "complaint-content"));
     }
 }
+
+#[test]
+fn review_9_and_40_the_sharing_statement_has_its_own_title_and_promise() {
+    let config = seed();
+    let statement = config
+        .policy()
+        .sharing_statement
+        .as_ref()
+        .expect("the statement is described");
+    // 000 L1 and L2, word for word in English.
+    assert_eq!(
+        statement.title.get(assent::Lang::En),
+        "Interconnectivity Third-Party Data Sharing Statement"
+    );
+    let promise = statement.promise.as_ref().unwrap();
+    assert!(promise.get(assent::Lang::En).contains(
+        "We will always ask for your consent where sensitive information may be shared"
+    ));
+    assert!(promise.get(assent::Lang::ZhCn).contains("我们将始终征求您的同意"));
+    // Its ten entries cite it, and nothing of the finance policy does.
+    let cited: Vec<&str> = config
+        .third_parties()
+        .iter()
+        .filter(|t| t.disclosed_in.document == CitedDocument::SharingStatement)
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(cited.len(), 10, "{cited:?}");
+    assert_ne!(
+        statement.title.get(assent::Lang::En),
+        config.policy().title.get(assent::Lang::En)
+    );
+}

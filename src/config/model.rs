@@ -74,6 +74,23 @@ pub struct Policy {
     pub retention: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updates: Option<Text>,
+    /// The third-party data sharing statement, a document of its own beside the
+    /// policy: what an element citing it (`disclosedIn.document: "sharing-statement"`)
+    /// is shown under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing_statement: Option<SharingStatement>,
+}
+
+/// A sharing statement's own title and the promise it opens with. It names no
+/// controller of its own, so the dialog shows its recipients under its title without
+/// saying that the policy's controller shares with them.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SharingStatement {
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promise: Option<Text>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -249,9 +266,10 @@ pub enum SharingType {
     Api,
     ServiceProvider,
     Merchant,
-    /// A public body that receives personal information because the law says so (a
-    /// regulator, a consumer-protection department): it publishes no processing rules
-    /// of its own for the user, so none is expected.
+    // A public body that receives personal information because the law says so (a
+    // regulator, a consumer-protection department): it publishes no processing rules
+    // of its own for the user, so none is expected. (A plain comment: a doc comment
+    // would make the JSON Schema split the enum.)
     Authority,
 }
 

@@ -98,6 +98,36 @@ describe('the seed disclosures', () => {
     }
   });
 
+  it('the sharing statement under its own title, with its promise and its recipients, each saying which document lists it (review #9, #23, #40)', async () => {
+    const { sharingStatement, title } = seed.policy;
+    const listed = seed.thirdParties.filter((t) => t.disclosedIn.document === 'sharing-statement');
+    for (const lang of ['zh-CN', 'en']) {
+      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
+      await page.click(`${banner} [data-assent-action="customise"]`);
+      await page.waitForSelector(prefs);
+      const shown = await page.evaluate((prefs) => {
+        const dialog = document.querySelector(prefs);
+        const section = dialog.querySelector('[data-assent-section="sharing-statement"]');
+        section.open = true;
+        return {
+          summary: section.querySelector('summary').innerText,
+          text: section.innerText,
+          listed: [...section.querySelectorAll('[data-assent-listed]')].map((li) => li.dataset.assentListed),
+          documents: Object.fromEntries([...dialog.querySelectorAll('[data-assent-third-party]')]
+            .map((tp) => [tp.dataset.assentThirdParty, tp.querySelector('[data-assent-document]')?.textContent])),
+        };
+      }, prefs);
+      assert.ok(shown.summary.startsWith(sharingStatement.title[lang]), shown.summary);
+      assert.ok(shown.text.includes(sharingStatement.promise[lang]), lang);
+      assert.deepEqual(shown.listed, listed.map((t) => t.id));
+      for (const tp of seed.thirdParties) {
+        const expected = tp.disclosedIn.document === 'sharing-statement' ? sharingStatement.title[lang] : title[lang];
+        assert.equal(shown.documents[tp.id], expected, `${lang} ${tp.id}`);
+      }
+      await page.close();
+    }
+  });
+
   it('user rights: each configured right and link, and the controller\'s contact, in both languages', async () => {
     const { rights, links, controller, contact } = seed.policy;
     assert.ok(rights.length > 0 && Object.keys(links).length > 1 && controller.phone && contact, 'the seed has them');

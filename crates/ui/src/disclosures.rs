@@ -1,8 +1,9 @@
 //! Everything the policy discloses beyond the purposes, each in a section that
 //! collapses (native `<details>`, operable by keyboard): features and the data they
 //! collect, device permissions, data obtained from third parties, cookies and similar
-//! technologies, the controller and the companies that provide the services, rights
-//! and their links, exceptions to consent, contact.
+//! technologies, the sharing statement (its own title, its promise and the recipients
+//! it lists), the controller and the companies that provide the services, rights and
+//! their links, exceptions to consent, contact.
 
 use assent::ui_text::ui_text;
 use assent::Lang;
@@ -133,6 +134,27 @@ pub fn Disclosures(props: &DisclosuresProps) -> Html {
             </dl>
         </>
     };
+    // The sharing statement under its own title, with its promise and the recipients
+    // it lists; it names no controller, so nothing here says who shares with them.
+    let statement = policy.sharing_statement.as_ref().map(|statement| {
+        let listed: Vec<_> = config
+            .third_parties()
+            .iter()
+            .filter(|tp| tp.disclosed_in.document == assent::config::Document::SharingStatement)
+            .collect();
+        let body = html! {
+            <>
+                if let Some(promise) = &statement.promise { <p>{ promise.get(lang) }</p> }
+                if !listed.is_empty() {
+                    <h4>{ labels::statement_recipients(lang) }</h4>
+                    <ul class="assent-list">
+                        { for listed.iter().map(|tp| html! { <li data-assent-listed={tp.id.clone()}>{ tp.name.get(lang) }</li> }) }
+                    </ul>
+                }
+            </>
+        };
+        section("sharing-statement", statement.title.get(lang), Some(listed.len()), body)
+    });
     let exceptions = html! {
         <ol class="assent-list">{ for policy.consent_exceptions.iter().map(|e| html! { <li>{ e.get(lang) }</li> }) }</ol>
     };
@@ -142,6 +164,7 @@ pub fn Disclosures(props: &DisclosuresProps) -> Html {
             if !config.permissions().is_empty() { { section("permissions", t.permissions, Some(config.permissions().len()), permissions) } }
             if !config.data_sources().is_empty() { { section("data-sources", t.data_sources, Some(config.data_sources().len()), sources) } }
             if !config.storage().is_empty() { { section("storage", t.storage, None, storage) } }
+            { for statement }
             { section("controller", t.controller, None, controller) }
             { section("rights", t.rights, None, rights) }
             if !policy.consent_exceptions.is_empty() {

@@ -89,6 +89,41 @@ pub fn colon(lang: Lang) -> &'static str {
     }
 }
 
+/// The field naming the document that discloses a third party.
+pub fn disclosed_in(lang: Lang) -> &'static str {
+    if lang == Lang::ZhCn {
+        "披露文件"
+    } else {
+        "Disclosed in"
+    }
+}
+
+/// What a sharing statement's section says of the recipients under it: listed by
+/// that document, nothing more.
+pub fn statement_recipients(lang: Lang) -> &'static str {
+    if lang == Lang::ZhCn {
+        "本说明列出的服务提供商"
+    } else {
+        "Service providers this statement lists"
+    }
+}
+
+/// The title of the document an element cites: the policy's, or the sharing
+/// statement's; none when the statement is not described.
+pub fn document_title(
+    policy: &assent::config::Policy,
+    document: assent::config::Document,
+    lang: Lang,
+) -> Option<String> {
+    match document {
+        assent::config::Document::PrivacyPolicy => Some(policy.title.get(lang).to_string()),
+        assent::config::Document::SharingStatement => policy
+            .sharing_statement
+            .as_ref()
+            .map(|s| s.title.get(lang).to_string()),
+    }
+}
+
 /// What a policy link (`policy.links`, keyed as in the configuration) leads to.
 pub fn policy_link(key: &'static str, lang: Lang) -> &'static str {
     const LABELS: [(&str, &str, &str); 8] = [

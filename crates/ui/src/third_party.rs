@@ -17,6 +17,13 @@ pub struct ThirdPartyProps {
     pub lang: Lang,
 }
 
+fn document_key(document: assent::config::Document) -> &'static str {
+    match document {
+        assent::config::Document::PrivacyPolicy => "privacy-policy",
+        assent::config::Document::SharingStatement => "sharing-statement",
+    }
+}
+
 #[component]
 pub fn ThirdPartyDetails(props: &ThirdPartyProps) -> Html {
     let t = ui_text(props.lang);
@@ -49,6 +56,9 @@ pub fn ThirdPartyDetails(props: &ThirdPartyProps) -> Html {
                     { row(t.processing_rules, html! {
                         <a class="assent-url" href={url.clone()} target="_blank" rel="noopener noreferrer">{ url.clone() }</a>
                     }) }
+                }
+                if let Some(title) = labels::document_title(props.config.0.policy(), tp.disclosed_in.document, lang) {
+                    { row(labels::disclosed_in(lang), html! { <span data-assent-document={document_key(tp.disclosed_in.document)}>{ title }</span> }) }
                 }
             </dl>
         </article>

@@ -99,6 +99,7 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
         if t.disclosed_in.section.trim().is_empty() {
             v.push(format!("{path}.disclosedIn.section"), Problem::Empty);
         }
+        v.citation(config, &path, &t.disclosed_in);
     }
 
     v.record_fits(config);
@@ -114,6 +115,7 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
             &data_items,
         );
         v.refs(&format!("{path}.purposes"), &f.purposes, &purposes);
+        v.citation(config, &path, &f.disclosed_in);
     }
     let mut permission_ids = Namespace::default();
     for (i, p) in config.permissions.iter().enumerate() {
@@ -276,6 +278,22 @@ impl Validator<'_> {
                     },
                 );
             }
+        }
+    }
+
+    /// An element cited in the sharing statement is shown under that document's title,
+    /// so the configuration must describe it (`policy.sharingStatement`).
+    fn citation(&mut self, config: &Config, path: &str, citation: &crate::config::Citation) {
+        if citation.document == crate::config::Document::SharingStatement
+            && config.policy.sharing_statement.is_none()
+        {
+            self.push(
+                format!("{path}.disclosedIn.document"),
+                Problem::Invalid(
+                    "cites the sharing statement, which $.policy.sharingStatement does not describe (its title)"
+                        .into(),
+                ),
+            );
         }
     }
 
