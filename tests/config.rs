@@ -955,3 +955,63 @@ fn review_9_and_40_the_sharing_statement_has_its_own_title_and_promise() {
         config.policy().title.get(assent::Lang::En)
     );
 }
+
+/// The finance policy as published (`../shared/seeds/`, beside the repository).
+fn finance_policy_source() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+    let name = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("the seed documents are read from {dir}: {e}"))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("004_")))
+        .expect("004, the finance policy");
+    std::fs::read_to_string(name).unwrap()
+}
+
+#[test]
+fn review_6_8_15_to_18_22_the_policys_other_sections_are_there_word_for_word() {
+    use assent::config::SectionKind::*;
+    let config = seed();
+    let sections = &config.policy().sections;
+    // One of each kind, in the order the policy gives them.
+    let kinds: Vec<_> = sections.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            DocumentHierarchy,
+            NonPersonalInformation,
+            NoSale,
+            UserDesignatedSharing,
+            SubProcessors,
+            DisclosureWithoutConsent,
+            Transfer,
+            PublicDisclosure,
+            Security,
+            BreachNotification,
+            UserDuties,
+            ThirdPartyDisclaimer,
+        ]
+    );
+    // Every paragraph of the Chinese text is the policy's own; each has its English.
+    let source = finance_policy_source();
+    for section in sections {
+        let zh = section.body.get(assent::Lang::ZhCn);
+        for paragraph in zh.split('\n') {
+            assert!(source.contains(paragraph), "{}: {paragraph}", section.id);
+        }
+        let en = section.body.get(assent::Lang::En);
+        assert_eq!(zh.split('\n').count(), en.split('\n').count(), "{}", section.id);
+    }
+    let text = |kind| {
+        let s = sections.iter().find(|s| s.kind == kind).unwrap();
+        s.body.get(assent::Lang::ZhCn).to_string()
+    };
+    // The points the review found missing.
+    assert!(text(SubProcessors).contains("子处理者") && text(SubProcessors).contains("严格的数据处理协议"));
+    assert!(text(BreachNotification).contains("及时通知相关的监管机构"));
+    assert!(text(DocumentHierarchy).contains("以《小米隐私政策》为准"));
+    assert!(text(ThirdPartyDisclaimer).contains("我们不对第三方如何使用他们向您收集的个人信息负责"));
+    assert!(text(DisclosureWithoutConsent).contains("向公共或政府机构提供信息"));
+    assert!(text(UserDuties).contains("我们不对因您未能保持个人信息的私密性"));
+    assert_eq!(text(NoSale), "我们不会将任何个人信息出售给第三方。");
+}

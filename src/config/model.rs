@@ -79,6 +79,45 @@ pub struct Policy {
     /// is shown under.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharing_statement: Option<SharingStatement>,
+    /// The policy's other sections (transfer, public disclosure, security...), shown
+    /// in the preferences in this order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<PolicySection>,
+}
+
+/// One section of the policy that is neither a purpose nor a recipient but binds what
+/// the user agrees to: who else may receive data and when, how it is protected, what
+/// the user must do, which document prevails.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PolicySection {
+    pub id: String,
+    pub kind: SectionKind,
+    pub title: Text,
+    /// Paragraphs separated by line breaks.
+    pub body: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosed_in: Option<Citation>,
+}
+
+/// What a policy section is about (docs/config-format.md lists each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum SectionKind {
+    Transfer,
+    PublicDisclosure,
+    NoSale,
+    Security,
+    BreachNotification,
+    SubProcessors,
+    DisclosureWithoutConsent,
+    DocumentHierarchy,
+    ThirdPartyDisclaimer,
+    NonPersonalInformation,
+    UserDuties,
+    UserDesignatedSharing,
 }
 
 /// A sharing statement's own title and the promise it opens with. It names no

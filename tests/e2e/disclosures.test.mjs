@@ -128,6 +128,34 @@ describe('the seed disclosures', () => {
     }
   });
 
+  it("the policy's other sections, in configuration order, each with every paragraph (review #6, #8, #15-#18, #22)", async () => {
+    const { sections } = seed.policy;
+    assert.ok(sections.length >= 12);
+    for (const lang of ['zh-CN', 'en']) {
+      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
+      await page.click(`${banner} [data-assent-action="customise"]`);
+      await page.waitForSelector(prefs);
+      const shown = await page.evaluate((prefs) => {
+        const dialog = document.querySelector(prefs);
+        const all = [...dialog.querySelectorAll('[data-assent-policy-section]')];
+        for (const details of all) details.open = true;
+        return all.map((d) => ({
+          id: d.dataset.assentPolicySection,
+          title: d.querySelector('summary').innerText,
+          paragraphs: [...d.querySelectorAll('p')].filter((p) => p.checkVisibility()).map((p) => p.innerText),
+          overflow: d.getBoundingClientRect().right > window.innerWidth + 1,
+        }));
+      }, prefs);
+      assert.deepEqual(shown.map((s) => s.id), sections.map((s) => s.id), lang);
+      sections.forEach((section, i) => {
+        assert.equal(shown[i].title, section.title[lang]);
+        assert.deepEqual(shown[i].paragraphs, section.body[lang].split('\n'), `${lang} ${section.id}`);
+        assert.equal(shown[i].overflow, false, `${lang} ${section.id} fits 360 px`);
+      });
+      await page.close();
+    }
+  });
+
   it('user rights: each configured right and link, and the controller\'s contact, in both languages', async () => {
     const { rights, links, controller, contact } = seed.policy;
     assert.ok(rights.length > 0 && Object.keys(links).length > 1 && controller.phone && contact, 'the seed has them');

@@ -3,7 +3,8 @@
 //! collect, device permissions, data obtained from third parties, cookies and similar
 //! technologies, the sharing statement (its own title, its promise and the recipients
 //! it lists), the controller and the companies that provide the services, rights and
-//! their links, exceptions to consent, contact.
+//! their links, exceptions to consent, the policy's other sections (`policy.sections`:
+//! transfer, public disclosure, security...), contact.
 
 use assent::ui_text::ui_text;
 use assent::Lang;
@@ -170,6 +171,14 @@ pub fn Disclosures(props: &DisclosuresProps) -> Html {
             if !policy.consent_exceptions.is_empty() {
                 { section("consent-exceptions", t.consent_exceptions, Some(policy.consent_exceptions.len()), exceptions) }
             }
+            // The policy's other sections, in configuration order, each collapsible.
+            { for policy.sections.iter().map(|s| html! {
+                <details class="assent-collapsible assent-disclosure" data-assent-section="policy-section"
+                    data-assent-policy-section={s.id.clone()}>
+                    <summary>{ s.title.get(lang) }</summary>
+                    { for s.body.get(lang).split('\n').filter(|p| !p.trim().is_empty()).map(|p| html! { <p>{ p.to_string() }</p> }) }
+                </details>
+            }) }
             if let Some(contact) = &policy.contact {
                 { section("contact", t.contact, None, html! { <p>{ contact.get(lang) }</p> }) }
             }
