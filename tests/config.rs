@@ -1015,3 +1015,33 @@ fn review_6_8_15_to_18_22_the_policys_other_sections_are_there_word_for_word() {
     assert!(text(UserDuties).contains("我们不对因您未能保持个人信息的私密性"));
     assert_eq!(text(NoSale), "我们不会将任何个人信息出售给第三方。");
 }
+
+#[test]
+fn review_3_risk_control_asks_consent_where_the_policy_says_so() {
+    let config = seed();
+    // 004 一(一)15 c) and d) (L169, L171) and the location permission (L205): face
+    // comparison, identity proof materials and location are given with consent, each
+    // a separate consent; the rest of risk control (a, b) is necessary.
+    for (id, items) in [
+        ("risk-control-face", vec!["face-image"]),
+        (
+            "risk-control-identity-proof",
+            vec!["id-document-photo", "handheld-id-photo", "identity-proof-materials"],
+        ),
+        ("risk-control-location", vec!["location"]),
+    ] {
+        let purpose = config.purpose(id).unwrap();
+        assert!(!purpose.legal_basis.is_always_granted(), "{id}");
+        assert!(purpose.separate_consent, "{id}");
+        assert_eq!(purpose_data(&config, id), items, "{id}");
+    }
+    let necessary = purpose_data(&config, "risk-control");
+    for item in ["face-image", "id-document-photo", "handheld-id-photo", "identity-proof-materials", "location"] {
+        assert!(!necessary.contains(&item), "{item} is not taken as necessary");
+    }
+    assert!(config.purpose("risk-control").unwrap().legal_basis.is_always_granted());
+    // Tongdun's location sharing follows the location consent.
+    let tongdun = config.third_party("tongdun-sdk").unwrap();
+    assert_eq!(tongdun.purposes, ["risk-control-location"]);
+    assert_eq!(tongdun.data_shared, ["location"]);
+}
