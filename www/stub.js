@@ -5,7 +5,7 @@
  * tests/fixtures/record-vectors.json runs against both). */
 (function (w, d) {
   var script = d.currentScript, data = script.dataset;
-  var policyVersion = data.policyVersion, queue = [], has = Object.prototype.hasOwnProperty;
+  var policyVersion = data.policyVersion, queue = [], has = Object.prototype.hasOwnProperty, broken;
   var methods = 'acceptAll rejectAll set withdraw show showPreferences hide on off whenGranted receipt explain ask'.split(' ');
   function safe(n) { return typeof n == 'number' && Number.isSafeInteger(n) && n >= 0; }
   function text(s) { return typeof s == 'string' && s.trim() != ''; }
@@ -48,7 +48,7 @@
   methods.forEach(function (name) {
     api[name] = function () {
       var args = arguments;
-      return new Promise(function (resolve, reject) { queue.push([name, args, resolve, reject]); });
+      return new Promise(function (resolve, reject) { broken ? reject(broken) : queue.push([name, args, resolve, reject]); });
     };
   });
   w.assent = api;
@@ -72,5 +72,14 @@
   loader.type = 'module';
   loader.src = (data.base || '/assent/') + 'assent.js';
   loader.nonce = script.nonce;
+  // The loader not arriving (a server error, a body cut off) leaves everything gated;
+  // `ready` says why instead of waiting for ever.
+  loader.onerror = function () {
+    broken = Error('assent: ' + loader.src + ' did not load; nothing that needs consent will run');
+    console.error(broken.message);
+    api.ready.catch(function () {});
+    api._ready[1](broken);
+    queue.splice(0).forEach(function (call) { call[3](broken); });
+  };
   d.head.appendChild(loader);
 })(window, document);

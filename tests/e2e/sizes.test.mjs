@@ -21,7 +21,8 @@ const BUDGETS = {
   // (`data-config-digest`, record::decode_early), and warns once when the snippet has
   // none: about 100 bytes (1022 before); any non-empty `method` is read (a newer
   // Assent's), so an old stub never refuses a newer record for it: 1065; `ask`
-  // joined the queued calls: 1085. It is
+  // joined the queued calls: 1085; a loader that does not load (a server error, a
+  // body cut off) rejects `ready` and every queued call with the reason: 1178. It is
   // pasted into every page and its CSP hash published, so this is its final shape
   // for the round.
   'assent-stub.js': 1.25 * 1024,
@@ -50,7 +51,8 @@ const BUDGETS = {
   // files that never arrive (`data-timeout`): 6996; withdrawal deletes a listed
   // cookie on every ancestor path, Secure, Partitioned and through cookieStore: 7163.
   // 7.25 KB: `ask` joined the API (the stub's final shape), the banner links to the
-  // policy only when it has a URL, and the outbox reads through the runtime: 7271.
+  // policy only when it has a URL, and the outbox reads through the runtime: 7271;
+  // the banner's words asked again after a failure, then the other language's: 7321.
   'assent.js': 7.25 * 1024,
   'assent-bridge.js': 1024,
   'assent-outbox.js': 1024,

@@ -14,13 +14,25 @@ import { ensureCss, h } from './dom.js';
 import { buildFile } from './files.js';
 import { deadline, log } from './util.js';
 
-/** The banner's words in the session's language (`banner.<lang>.json`). */
-export async function bannerWords(session) {
+/** The banner's words in the session's language (`banner.<lang>.json`). A file that
+ * failed (a server error, a body cut off) is asked once more, then the other
+ * language's is taken: a banner the visitor can switch asks, where none would leave
+ * them no way to choose. All within one `data-timeout`. */
+export function bannerWords(session) {
+  const words = (tag) => buildFile(session, `banner.${tag}.json`).then((file) => {
+    if (file.language !== tag) throw new Error(`banner.${tag}.json holds the words of ${file.language}`);
+    return file;
+  });
   const { language } = session;
+  const other = language === 'en' ? 'zh-CN' : 'en';
   const name = `banner.${language}.json`;
-  const words = await Promise.race([buildFile(session, name), deadline(session.timeout, name)]);
-  if (words.language !== language) throw new Error(`banner.${language}.json holds the words of ${words.language}`);
-  return words;
+  return Promise.race([
+    words(language).catch(() => words(language)).catch((error) => {
+      log('warn', `${name} did not load (${error.message}); the banner shows in ${other}`);
+      return words(other);
+    }),
+    deadline(session.timeout, name),
+  ]);
 }
 
 /** The banner before the runtime (a first visit): shown once its words and the CSS
