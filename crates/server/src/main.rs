@@ -1,5 +1,6 @@
 //! `assent-server`: Assent's consent-log server. It receives the consent events the
-//! page's outbox POSTs to `receiptEndpoint`, stores each once and durably (SQLite),
+//! page's outbox POSTs to `receiptEndpoint`, stores each once and durably (SQLite or
+//! PostgreSQL),
 //! and answers every event of one consent id to a holder of the read token. This file
 //! wires the pieces and owns the process: settings, logs, the listener, signals and
 //! the shutdown order. It must not hold request logic (`http`), validation
@@ -86,8 +87,8 @@ async fn run() -> Result<(), ServerError> {
     tracing::info!(
         listen = %listen,
         database = %database_file(&settings.database_url),
-        journal_mode = %durability.journal_mode,
-        synchronous = durability.synchronous,
+        backend = durability.backend.name(),
+        durability = %durability.settings,
         allowed_origins = settings.allowed_origins.len(),
         reads = settings.read_token.is_some(),
         rate_limit_per_second = settings.rate_limit,

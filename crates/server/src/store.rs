@@ -1,20 +1,21 @@
-//! The consent log on disk (SQLite, WAL, `synchronous=FULL`). One writer task owns
+//! The consent log in its database: SQLite (WAL, `synchronous=FULL`) or PostgreSQL
+//! (`fsync` on, checked at start, and `synchronous_commit=on` on every connection),
+//! through sqlx's `Any` driver so one set of queries serves both (`$1` placeholders,
+//! which both engines take). Each backend has its own migrations with equivalent
+//! tables (tests/postgres.rs compares them), run at every start. One writer task owns
 //! every write: requests hand it their event over a channel with a oneshot reply; it
 //! takes what is waiting (group commit), commits one transaction and only then
 //! answers each, so a 2xx always means the event is durable. Commit order is the
 //! `seq` column, which only that task assigns (a later slice chains events in that
-//! order). Reads go through a small pool beside it; WAL lets them run during a
-//! commit. This module never sees a request, an address or a header.
+//! order). Reads go through a small pool beside it. This module never sees a
+//! request, an address or a header.
 
-use std::str::FromStr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use serde_json::value::RawValue;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
-};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyConnection, AnyPool};
 use sqlx::{Connection, Row};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -26,8 +27,38 @@ pub const MAX_BATCH: usize = 512;
 /// How many events may wait for the writer before senders wait too.
 const QUEUE: usize = 4096;
 
-/// The migrations, embedded at build time and run at every start.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// Each backend's migrations, embedded at build time; the one for the database's
+/// engine runs at every start.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The database engine `DATABASE_URL` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite://path` (or `sqlite:path`): a file, created if missing.
+    Sqlite,
+    /// `postgres://...` or `postgresql://...`.
+    Postgres,
+}
+
+impl Backend {
+    /// The engine of `url`, from its scheme.
+    pub fn of(url: &str) -> Result<Backend, StoreError> {
+        let scheme = url.split(':').next().unwrap_or("");
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(StoreError::Url(scheme.to_string())),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
 
 /// What storing one event did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,8 +87,13 @@ pub struct StoredEvent {
 /// A failure of the log. Each means the event was not stored (the page retries).
 #[derive(Debug)]
 pub enum StoreError {
-    /// The database could not be opened, configured or migrated.
+    /// `DATABASE_URL` names no engine this server speaks (its scheme).
+    Url(String),
+    /// The database could not be opened or configured.
     Open(sqlx::Error),
+    /// The database runs without a durability setting the log needs (PostgreSQL's
+    /// `fsync`): an acknowledged event could be lost in a crash.
+    NotDurable { setting: &'static str, value: String },
     /// The migrations could not run.
     Migrate(sqlx::migrate::MigrateError),
     /// A batch could not be committed; every event in it was refused.
@@ -71,7 +107,15 @@ pub enum StoreError {
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            StoreError::Url(scheme) => write!(
+                f,
+                "DATABASE_URL: {scheme:?} is not a database this server speaks (sqlite://FILE or postgres://...)"
+            ),
             StoreError::Open(error) => write!(f, "cannot open the database: {error}"),
+            StoreError::NotDurable { setting, value } => write!(
+                f,
+                "PostgreSQL runs with {setting} = {value}: an acknowledged event could be lost in a crash; set {setting} = on"
+            ),
             StoreError::Migrate(error) => write!(f, "cannot migrate the database: {error}"),
             StoreError::Commit(error) => write!(f, "cannot commit a batch: {error}"),
             StoreError::Read(error) => write!(f, "cannot read the log: {error}"),
@@ -82,12 +126,13 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-/// What the database said about its durability settings once open.
+/// What the database said about its durability settings once open, as logged.
 #[derive(Debug)]
 pub struct Durability {
-    pub journal_mode: String,
-    /// SQLite's number: 2 is FULL.
-    pub synchronous: i64,
+    pub backend: Backend,
+    /// `name=value` pairs read back from the database: SQLite's `journal_mode` and
+    /// `synchronous` (2 is FULL), PostgreSQL's `fsync` and `synchronous_commit`.
+    pub settings: String,
 }
 
 /// One event waiting for the writer, and where its answer goes.
@@ -101,7 +146,7 @@ struct Job {
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
-    readers: SqlitePool,
+    readers: AnyPool,
 }
 
 /// The writer task; [`Writer::finish`] commits what is left and waits for it.
@@ -110,40 +155,128 @@ pub struct Writer {
     task: JoinHandle<()>,
 }
 
+/// Opens (creating a SQLite file if missing) and migrates the database: one
+/// connection, durable settings applied and checked. `serve`, `verify` and `purge`
+/// all start here.
+pub async fn connect(database_url: &str) -> Result<(AnyConnection, Durability), StoreError> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(database_url)?;
+    let url = match backend {
+        Backend::Sqlite => sqlite_create_if_missing(database_url),
+        Backend::Postgres => database_url.to_string(),
+    };
+    let mut connection = AnyConnection::connect(&url)
+        .await
+        .map_err(StoreError::Open)?;
+    durable(backend, &mut connection).await?;
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator
+        .run(&mut connection)
+        .await
+        .map_err(StoreError::Migrate)?;
+    let settings = match backend {
+        Backend::Sqlite => {
+            let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut connection)
+                .await
+                .map_err(StoreError::Open)?;
+            let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut connection)
+                .await
+                .map_err(StoreError::Open)?;
+            format!("journal_mode={journal_mode} synchronous={synchronous}")
+        }
+        Backend::Postgres => {
+            let fsync = show(&mut connection, "SHOW fsync").await?;
+            let synchronous_commit = show(&mut connection, "SHOW synchronous_commit").await?;
+            format!("fsync={fsync} synchronous_commit={synchronous_commit}")
+        }
+    };
+    Ok((connection, Durability { backend, settings }))
+}
+
+/// A SQLite URL that creates the file when it is missing (`mode=rwc`), unless the
+/// URL says its own mode.
+fn sqlite_create_if_missing(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Applies the settings every connection of the log needs, and refuses a PostgreSQL
+/// whose `fsync` is off (a server setting no session can change).
+async fn durable(backend: Backend, connection: &mut AnyConnection) -> Result<(), StoreError> {
+    match backend {
+        Backend::Sqlite => {
+            for pragma in [
+                "PRAGMA busy_timeout = 10000",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = FULL",
+            ] {
+                sqlx::query(pragma)
+                    .execute(&mut *connection)
+                    .await
+                    .map_err(StoreError::Open)?;
+            }
+        }
+        Backend::Postgres => {
+            sqlx::query("SET synchronous_commit = on")
+                .execute(&mut *connection)
+                .await
+                .map_err(StoreError::Open)?;
+            let fsync = show(connection, "SHOW fsync").await?;
+            if fsync != "on" {
+                return Err(StoreError::NotDurable {
+                    setting: "fsync",
+                    value: fsync,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn show(
+    connection: &mut AnyConnection,
+    statement: &'static str,
+) -> Result<String, StoreError> {
+    sqlx::query_scalar(statement)
+        .fetch_one(connection)
+        .await
+        .map_err(StoreError::Open)
+}
+
 impl Store {
-    /// Opens (creating if missing) and migrates the database, and starts the writer.
-    /// `commit_wait` is how long the writer waits for more events after the first one
-    /// of a batch (zero: commit what is waiting at once).
+    /// Opens and migrates the database, and starts the writer. `commit_wait` is how
+    /// long the writer waits for more events after the first one of a batch (zero:
+    /// commit what is waiting at once).
     pub async fn open(
         database_url: &str,
         commit_wait: Duration,
     ) -> Result<(Store, Writer, Durability), StoreError> {
-        let options = SqliteConnectOptions::from_str(database_url)
-            .map_err(StoreError::Open)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
-        let mut writer_connection = SqliteConnection::connect_with(&options)
-            .await
-            .map_err(StoreError::Open)?;
-        MIGRATOR
-            .run(&mut writer_connection)
-            .await
-            .map_err(StoreError::Migrate)?;
-        let durability = Durability {
-            journal_mode: sqlx::query_scalar("PRAGMA journal_mode")
-                .fetch_one(&mut writer_connection)
-                .await
-                .map_err(StoreError::Open)?,
-            synchronous: sqlx::query_scalar("PRAGMA synchronous")
-                .fetch_one(&mut writer_connection)
-                .await
-                .map_err(StoreError::Open)?,
+        let (writer_connection, durability) = connect(database_url).await?;
+        let backend = durability.backend;
+        let url = match backend {
+            Backend::Sqlite => sqlite_create_if_missing(database_url),
+            Backend::Postgres => database_url.to_string(),
         };
-        let readers = SqlitePoolOptions::new()
+        let readers = AnyPoolOptions::new()
             .max_connections(4)
-            .connect_with(options.read_only(true))
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    durable(backend, connection)
+                        .await
+                        .map_err(|error| sqlx::Error::Configuration(Box::new(error)))
+                })
+            })
+            .connect(&url)
             .await
             .map_err(StoreError::Open)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
@@ -182,7 +315,7 @@ impl Store {
     pub async fn events_of(&self, consent_id: &str) -> Result<Vec<StoredEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, event_id, received_at, client_at, body FROM events \
-             WHERE consent_id = ? ORDER BY seq",
+             WHERE consent_id = $1 ORDER BY seq",
         )
         .bind(consent_id)
         .fetch_all(&self.readers)
@@ -223,7 +356,7 @@ impl Writer {
 
 /// The writer task: one batch per iteration, until stopped and drained.
 async fn write_batches(
-    mut connection: SqliteConnection,
+    mut connection: AnyConnection,
     mut queue: mpsc::Receiver<Job>,
     mut stopped: watch::Receiver<bool>,
     commit_wait: Duration,
@@ -265,7 +398,7 @@ async fn write_batches(
 
 /// Commits one batch in one transaction, then answers each job: the same answer
 /// ordering as the commit, and nothing answered before the commit returned.
-async fn commit(connection: &mut SqliteConnection, batch: Vec<Job>) {
+async fn commit(connection: &mut AnyConnection, batch: Vec<Job>) {
     let started = Instant::now();
     let outcome = insert_all(connection, &batch).await;
     let size = batch.len();
@@ -297,7 +430,7 @@ async fn commit(connection: &mut SqliteConnection, batch: Vec<Job>) {
 }
 
 async fn insert_all(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     batch: &[Job],
 ) -> Result<Vec<Appended>, sqlx::Error> {
     let mut transaction = connection.begin().await?;
@@ -307,7 +440,7 @@ async fn insert_all(
         let seq: Option<i64> = sqlx::query_scalar(
             "INSERT INTO events \
              (event_id, consent_id, policy_version, choice, client_at, received_at, body) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (event_id) DO NOTHING RETURNING seq",
         )
         .bind(&event.event_id)
