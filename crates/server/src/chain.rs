@@ -67,9 +67,16 @@ mod tests {
     #[test]
     fn every_column_and_the_previous_link_count() {
         let base = link_hash(START, &link("{}"));
-        assert!(base.starts_with("sha256:") && base.len() == 7 + 64, "{base}");
+        assert!(
+            base.starts_with("sha256:") && base.len() == 7 + 64,
+            "{base}"
+        );
         assert_eq!(base, link_hash(START, &link("{}")), "deterministic");
-        assert_ne!(base, link_hash(&base, &link("{}")), "the previous link counts");
+        assert_ne!(
+            base,
+            link_hash(&base, &link("{}")),
+            "the previous link counts"
+        );
         assert_ne!(base, link_hash(START, &link("{ }")), "the body counts");
         let mut other = link("{}");
         other.received_at = 3;

@@ -86,7 +86,9 @@ fn both_backends_migrate_to_the_same_tables_and_columns() {
         assert!(events.contains(column), "events.{column}: {sqlite:?}");
     }
     assert!(
-        sqlite.iter().all(|(.., family, _)| !family.starts_with("other")),
+        sqlite
+            .iter()
+            .all(|(.., family, _)| !family.starts_with("other")),
         "a type outside the families compared: {sqlite:?}"
     );
 }

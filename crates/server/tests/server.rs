@@ -1,9 +1,10 @@
 //! The consent-log server end to end: the built binary on a free loopback port, its
 //! own database (a SQLite file in a temporary folder, or a throw-away PostgreSQL),
 //! real HTTP, the database read back directly. No mocks. Each scenario runs on both
-//! backends (`sqlite_*` and `postgres_*`) unless it is about HTTP alone; each test
+//! backends (`sqlite::*` and `postgres::*`) unless it is about HTTP alone; each test
 //! names what it guards.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeSet;
@@ -14,33 +15,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use support::{
     client, database, event_with_id, fixture_events, get, post, preflight, rows, try_post, Db,
-    Postgres, Server,
+    Server,
 };
-
-/// One test per backend for each scenario: `sqlite_NAME` on a SQLite file,
-/// `postgres_NAME` on a throw-away PostgreSQL (skipped without one, unless `CI` is set).
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[test]
-                fn $scenario() {
-                    let (_dir, db) = super::database();
-                    super::$scenario(&db);
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[test]
-                fn $scenario() {
-                    let Some(postgres) = super::Postgres::start(&[]) else { return };
-                    super::$scenario(&postgres.db());
-                }
-            )*
-        }
-    };
-}
 
 on_both_backends!(
     valid_events_are_stored_exactly_once_and_kept_as_sent,

@@ -284,25 +284,89 @@ pub struct Row {
     pub event_id: String,
     pub consent_id: String,
     pub body: String,
+    pub received_at: i64,
+    pub hash: String,
 }
 
 /// Every row of the log in commit order, read with sqlx from `db`.
 pub fn rows(db: &Db) -> Vec<Row> {
     query(db, |mut connection| async move {
         use sqlx::Row as _;
-        let rows = sqlx::query("SELECT seq, event_id, consent_id, body FROM events ORDER BY seq")
-            .fetch_all(&mut connection)
-            .await
-            .unwrap();
+        let rows = sqlx::query(
+            "SELECT seq, event_id, consent_id, body, received_at, hash FROM events ORDER BY seq",
+        )
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
         rows.iter()
             .map(|row| Row {
                 seq: row.get("seq"),
                 event_id: row.get("event_id"),
                 consent_id: row.get("consent_id"),
                 body: row.get("body"),
+                received_at: row.get("received_at"),
+                hash: row.get("hash"),
             })
             .collect()
     })
+}
+
+/// Runs one statement on `db` (a test's edit of the log, as an intruder would make
+/// it); the number of rows it changed.
+pub fn execute(db: &Db, statement: &str) -> u64 {
+    let statement = statement.to_string();
+    query(db, |mut connection| async move {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut connection)
+            .await
+            .unwrap()
+            .rows_affected()
+    })
+}
+
+/// What `assent-server COMMAND` did on `db`: its exit code, standard output and
+/// standard error.
+pub fn command(db: &Db, arguments: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_assent-server"))
+        .args(arguments)
+        .env_remove("ASSENT_RETENTION_DAYS")
+        .env("DATABASE_URL", db.url())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the server binary runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// One test per backend for each scenario (a function taking `&Db` at the test
+/// file's root): `sqlite::NAME` on a SQLite file, `postgres::NAME` on a throw-away
+/// PostgreSQL (skipped without one, unless `CI` is set).
+#[allow(unused_macros)] // a test file without scenarios on both backends
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $scenario() {
+                    let (_dir, db) = crate::support::database();
+                    super::$scenario(&db);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $scenario() {
+                    let Some(postgres) = crate::support::Postgres::start(&[]) else { return };
+                    super::$scenario(&postgres.db());
+                }
+            )*
+        }
+    };
 }
 
 /// The journal mode stored in a SQLite file (`wal` once the server opened it).
@@ -350,9 +414,13 @@ impl Postgres {
     pub fn start(settings: &[&str]) -> Option<Postgres> {
         let Some(bin) = postgres_bin() else {
             if std::env::var_os("CI").is_some() {
-                panic!("CI is set and PostgreSQL is not installed (no initdb): run scripts/setup.sh");
+                panic!(
+                    "CI is set and PostgreSQL is not installed (no initdb): run scripts/setup.sh"
+                );
             }
-            eprintln!("skipped: PostgreSQL is not installed (no initdb); scripts/setup.sh installs it");
+            eprintln!(
+                "skipped: PostgreSQL is not installed (no initdb); scripts/setup.sh installs it"
+            );
             return None;
         };
         let dir = tempfile::tempdir().unwrap();
