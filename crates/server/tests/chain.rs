@@ -13,6 +13,7 @@ on_both_backends!(
     verify_names_the_first_edited_or_removed_row,
     purge_leaves_a_checkpoint_that_verify_starts_from,
     rows_stored_before_the_chain_are_linked_at_the_next_start,
+    two_servers_on_one_database_keep_one_chain,
 );
 
 /// Posts `count` events named `{prefix}-{i}` to a server of its own, and stops it;
@@ -243,6 +244,40 @@ fn rows_stored_before_the_chain_are_linked_at_the_next_start(db: &Db) {
     assert_eq!(code, Some(0), "{out}");
     assert!(
         out.contains("chain intact: 4 events from the start"),
+        "{out}"
+    );
+}
+
+/// Two instances behind one load balancer: each links inside the chain's lock, so
+/// their events form one chain, never two branches from the same head.
+fn two_servers_on_one_database_keep_one_chain(db: &Db) {
+    let env = [("ASSENT_RATE_LIMIT", "1000000")];
+    let servers = [Server::start(db, &env), Server::start(db, &env)];
+    let urls: Vec<String> = servers.iter().map(|server| server.url("/events")).collect();
+    let clients: Vec<_> = (0..8)
+        .map(|client_number| {
+            let url = urls[client_number % 2].clone();
+            std::thread::spawn(move || {
+                let agent = client();
+                for i in 0..40 {
+                    let body = event_with_id(&format!("two-{client_number}-{i}"));
+                    let answer = post(&agent, &url, &body);
+                    assert_eq!(answer.status, 201, "{answer:?}");
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().unwrap();
+    }
+    for server in servers {
+        let (status, log) = server.stop();
+        assert!(status.success(), "{log}");
+    }
+    let (code, out) = verify(db);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("chain intact: 320 events from the start"),
         "{out}"
     );
 }
