@@ -1,6 +1,7 @@
-//! The HTTP surface: `POST /events` (what the page's outbox sends), `GET
-//! /consents/{consentId}/events` (bearer token), `GET /healthz`, and CORS for the
-//! configured origins only. Every refusal is one [`ApiError`] answered as JSON
+//! The HTTP surface: `POST /events` (what the page's outbox sends); with the bearer
+//! token, `GET /consents/{consentId}/events` (one consent id's history), `GET
+//! /events?since=` (the NDJSON export, streamed) and `GET /counts`; `GET /healthz`;
+//! CORS for the configured origins only. Every refusal is one [`ApiError`] answered as JSON
 //! `{error, at}`. Handlers check, then hand the event to the [`Store`]; they never
 //! write the database themselves, and never log a body, a consent id or an address.
 
@@ -8,8 +9,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -49,6 +51,8 @@ pub enum ApiError {
     Unauthorized,
     /// Reads are off (no `ASSENT_READ_TOKEN`), or no such route (404).
     NotFound,
+    /// A query parameter is unknown or not what it must be (400); `at` is `?name`.
+    Parameter { at: String, what: String },
 }
 
 impl ApiError {
@@ -65,6 +69,7 @@ impl ApiError {
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Parameter { .. } => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -79,6 +84,7 @@ impl ApiError {
             ApiError::Unavailable => "unavailable",
             ApiError::Unauthorized => "unauthorized",
             ApiError::NotFound => "not-found",
+            ApiError::Parameter { .. } => "parameter",
         }
     }
 }
@@ -101,6 +107,7 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable => ("the log is unavailable; retry later".to_string(), None),
             ApiError::Unauthorized => ("a valid bearer token is required".to_string(), None),
             ApiError::NotFound => ("not found".to_string(), None),
+            ApiError::Parameter { at, what } => (what.clone(), Some(at.clone())),
         };
         let mut response = (status, Json(json!({ "error": error, "at": at }))).into_response();
         if let ApiError::RateLimited | ApiError::Unavailable = self {
@@ -115,8 +122,9 @@ impl IntoResponse for ApiError {
 /// The whole router, CORS included.
 pub fn router(app: App, settings: &Settings) -> Router {
     let router = Router::new()
-        .route("/events", post(receive_event))
+        .route("/events", post(receive_event).get(export))
         .route("/consents/{consent_id}/events", get(read_events))
+        .route("/counts", get(counts))
         .route("/healthz", get(health))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -221,13 +229,7 @@ async fn read_events(
     Path(consent_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let Some(token) = app.read_token.as_deref() else {
-        return Err(ApiError::NotFound);
-    };
-    if !bearer_matches(&headers, token) {
-        tracing::info!(reason = "unauthorized", "read refused");
-        return Err(ApiError::Unauthorized);
-    }
+    authorize(&app, &headers)?;
     let events = app.store.events_of(&consent_id).await.map_err(|error| {
         tracing::error!(error = %error, "read failed");
         ApiError::Unavailable
@@ -236,6 +238,120 @@ async fn read_events(
     // A struct, not `json!`: each stored body is a `RawValue` and must be answered
     // byte for byte as the page sent it, not re-encoded with its keys reordered.
     Ok(Json(ConsentEvents { consent_id, events }).into_response())
+}
+
+/// Reads need `ASSENT_READ_TOKEN` configured (else 404) and sent as the bearer token
+/// (else 401).
+fn authorize(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = app.read_token.as_deref() else {
+        return Err(ApiError::NotFound);
+    };
+    if !bearer_matches(headers, token) {
+        tracing::info!(reason = "unauthorized", "read refused");
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(())
+}
+
+/// How many events the export's stream holds ahead of the client at most; with the
+/// chunk size below this bounds the export's memory, whatever the log's size.
+const EXPORT_AHEAD: usize = 256;
+/// The export sends lines in chunks of about this many bytes.
+const EXPORT_CHUNK: usize = 64 * 1024;
+
+/// `GET /events?since=RFC3339`: every event received at or after `since` (all of them
+/// without it), in commit order, one JSON object a line (`application/x-ndjson`),
+/// streamed as the rows are read. A read that fails midway ends the response
+/// without its last chunk, so the client sees a broken transfer, never a short
+/// export that looks whole.
+async fn export(
+    State(app): State<App>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&app, &headers)?;
+    let Query(parameters) = query.map_err(|rejection| ApiError::Parameter {
+        at: "?".to_string(),
+        what: format!(
+            "the query string could not be read: {}",
+            rejection.body_text()
+        ),
+    })?;
+    let mut since = 0;
+    for (name, value) in &parameters {
+        match name.as_str() {
+            "since" => since = rfc3339_ms(value)?,
+            other => {
+                return Err(ApiError::Parameter {
+                    at: format!("?{other}"),
+                    what: format!("unknown parameter {other:?}; the export takes since"),
+                })
+            }
+        }
+    }
+    let (sender, receiver) = tokio::sync::mpsc::channel(EXPORT_AHEAD);
+    let store = app.store.clone();
+    tokio::spawn(async move { store.export_since(since, sender).await });
+    let chunks = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let first = receiver.recv().await?;
+        let mut chunk = Vec::with_capacity(EXPORT_CHUNK + 1024);
+        let mut next = Some(first);
+        while let Some(item) = next.take() {
+            match item {
+                Ok(event) => {
+                    if let Err(error) = serde_json::to_writer(&mut chunk, &event) {
+                        return Some((Err(std::io::Error::other(error)), receiver));
+                    }
+                    chunk.push(b'\n');
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "export failed midway");
+                    return Some((Err(std::io::Error::other(error.to_string())), receiver));
+                }
+            }
+            if chunk.len() < EXPORT_CHUNK {
+                next = receiver.try_recv().ok();
+            }
+        }
+        Some((Ok(Bytes::from(chunk)), receiver))
+    });
+    tracing::info!("export started");
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(chunks),
+    )
+        .into_response())
+}
+
+/// An RFC 3339 time (`2026-12-01T00:00:00Z`, `2026-12-01T08:00:00.250+08:00`) as
+/// milliseconds since the epoch.
+fn rfc3339_ms(value: &str) -> Result<i64, ApiError> {
+    let parsed =
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+            .map_err(|error| ApiError::Parameter {
+                at: "?since".to_string(),
+                what: format!(
+                    "since is not an RFC 3339 time such as 2026-12-01T00:00:00Z ({error}); a + in an offset is written %2B in a URL: {:?}",
+                    value.chars().take(64).collect::<String>()
+                ),
+            })?;
+    i64::try_from(parsed.unix_timestamp_nanos().div_euclid(1_000_000)).map_err(|_| {
+        ApiError::Parameter {
+            at: "?since".to_string(),
+            what: "since is out of range".to_string(),
+        }
+    })
+}
+
+/// `GET /counts`: how many events each policy version and choice has.
+async fn counts(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
+    authorize(&app, &headers)?;
+    let counts = app.store.counts().await.map_err(|error| {
+        tracing::error!(error = %error, "counts failed");
+        ApiError::Unavailable
+    })?;
+    let events: i64 = counts.iter().map(|count| count.events).sum();
+    Ok(Json(json!({ "events": events, "counts": counts })).into_response())
 }
 
 /// The read endpoint's answer.

@@ -344,25 +344,84 @@ impl Store {
         .fetch_all(&self.readers)
         .await
         .map_err(StoreError::Read)?;
-        rows.iter()
-            .map(|row| {
-                let body: String = row.try_get("body").map_err(StoreError::Read)?;
-                Ok(StoredEvent {
-                    seq: row.try_get("seq").map_err(StoreError::Read)?,
-                    event_id: row.try_get("event_id").map_err(StoreError::Read)?,
-                    received_at: row.try_get("received_at").map_err(StoreError::Read)?,
-                    at: row.try_get("client_at").map_err(StoreError::Read)?,
-                    // Stored bodies were JSON when they came in; a row edited by hand
-                    // into something else is answered as a JSON string instead.
-                    event: RawValue::from_string(body.clone())
-                        .or_else(|_| {
-                            RawValue::from_string(serde_json::Value::String(body).to_string())
-                        })
-                        .map_err(|error| StoreError::Read(sqlx::Error::Decode(Box::new(error))))?,
-                })
-            })
-            .collect()
+        rows.iter().map(stored_event).collect()
     }
+
+    /// Every event received at or after `since` (ms since the epoch), in commit order,
+    /// sent to `events` one at a time as the rows stream in: the log is never in
+    /// memory whole, and a full channel holds the read back. A failure is sent as the
+    /// last item. Stops early when the receiver is gone (the client went away).
+    pub async fn export_since(
+        &self,
+        since: i64,
+        events: mpsc::Sender<Result<StoredEvent, StoreError>>,
+    ) {
+        use futures_util::TryStreamExt as _;
+        let mut rows = sqlx::query(
+            "SELECT seq, event_id, received_at, client_at, body FROM events \
+             WHERE received_at >= $1 ORDER BY seq",
+        )
+        .bind(since)
+        .fetch(&self.readers);
+        loop {
+            let item = match rows.try_next().await {
+                Ok(Some(row)) => stored_event(&row),
+                Ok(None) => return,
+                Err(error) => Err(StoreError::Read(error)),
+            };
+            let failed = item.is_err();
+            if events.send(item).await.is_err() || failed {
+                return;
+            }
+        }
+    }
+
+    /// How many events each policy version and choice has, sorted by both.
+    pub async fn counts(&self) -> Result<Vec<Count>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT policy_version, choice, count(*) FROM events \
+             GROUP BY policy_version, choice",
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(StoreError::Read)?;
+        let mut counts: Vec<Count> = rows
+            .into_iter()
+            .map(|(policy_version, choice, events)| Count {
+                policy_version,
+                choice,
+                events,
+            })
+            .collect();
+        // Sorted here, not in SQL: the engines' collations differ.
+        counts.sort_by(|a, b| (&a.policy_version, &a.choice).cmp(&(&b.policy_version, &b.choice)));
+        Ok(counts)
+    }
+}
+
+/// One policy version's and choice's number of events.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Count {
+    pub policy_version: String,
+    pub choice: String,
+    pub events: i64,
+}
+
+/// A row of `SELECT seq, event_id, received_at, client_at, body` as answered.
+fn stored_event(row: &sqlx::any::AnyRow) -> Result<StoredEvent, StoreError> {
+    let body: String = row.try_get("body").map_err(StoreError::Read)?;
+    Ok(StoredEvent {
+        seq: row.try_get("seq").map_err(StoreError::Read)?,
+        event_id: row.try_get("event_id").map_err(StoreError::Read)?,
+        received_at: row.try_get("received_at").map_err(StoreError::Read)?,
+        at: row.try_get("client_at").map_err(StoreError::Read)?,
+        // Stored bodies were JSON when they came in; a row edited by hand into
+        // something else is answered as a JSON string instead.
+        event: RawValue::from_string(body.clone())
+            .or_else(|_| RawValue::from_string(serde_json::Value::String(body).to_string()))
+            .map_err(|error| StoreError::Read(sqlx::Error::Decode(Box::new(error))))?,
+    })
 }
 
 impl Writer {
