@@ -1,7 +1,7 @@
 //! The HTTP surface: `POST /events` (what the page's outbox sends); with the bearer
 //! token, `GET /consents/{consentId}/events` (one consent id's history), `GET
 //! /events?since=` (the NDJSON export, streamed) and `GET /counts`; `GET /healthz`;
-//! CORS for the configured origins only. Every refusal is one [`ApiError`] answered as JSON
+//! `GET /metrics` (Prometheus; counts only); CORS for the configured origins only. Every refusal is one [`ApiError`] answered as JSON
 //! `{error, at}`. Handlers check, then hand the event to the [`Store`]; they never
 //! write the database themselves, and never log a body, a consent id or an address.
 
@@ -20,6 +20,7 @@ use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::Settings;
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 use crate::receive::{self, Refusal, MAX_BODY_BYTES};
 use crate::store::{Appended, Store, StoredEvent};
@@ -30,6 +31,7 @@ pub struct App {
     pub store: Store,
     pub read_token: Option<Arc<str>>,
     pub limiter: Arc<RateLimiter>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Why a request is refused: one variant per answer, each a status and a JSON body.
@@ -126,6 +128,7 @@ pub fn router(app: App, settings: &Settings) -> Router {
         .route("/consents/{consent_id}/events", get(read_events))
         .route("/counts", get(counts))
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app);
@@ -161,9 +164,15 @@ async fn receive_event(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
+    app.metrics.received.inc();
     match receive(&app, peer, request).await {
         Ok((status, event_id)) => {
             let duplicate = status == StatusCode::OK;
+            if duplicate {
+                app.metrics.duplicates.inc();
+            } else {
+                app.metrics.stored.inc();
+            }
             tracing::debug!(duplicate, "event acknowledged");
             (
                 status,
@@ -172,6 +181,7 @@ async fn receive_event(
                 .into_response()
         }
         Err(error) => {
+            app.metrics.refuse(error.reason());
             tracing::info!(
                 status = error.status().as_u16(),
                 reason = error.reason(),
@@ -379,6 +389,19 @@ fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
             .zip(token)
             .fold(0u8, |difference, (a, b)| difference | (a ^ b))
             == 0
+}
+
+/// `GET /metrics`: the counters in OpenMetrics text, which Prometheus scrapes. Open
+/// like `/healthz`: it holds counts and durations only.
+async fn metrics(State(app): State<App>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        app.metrics.encode(),
+    )
+        .into_response()
 }
 
 /// `GET /healthz`: 200 while the database answers.

@@ -11,6 +11,7 @@
 mod chain;
 mod config;
 mod http;
+mod metrics;
 mod rate_limit;
 mod receive;
 mod store;
@@ -180,9 +181,14 @@ fn rfc3339(ms: i64) -> String {
 
 async fn serve() -> Result<(), ServerError> {
     let settings = Settings::from_env().map_err(ServerError::Config)?;
-    let (store, writer, durability) = Store::open(&settings.database_url, settings.commit_wait)
-        .await
-        .map_err(ServerError::Store)?;
+    let metrics = Arc::new(metrics::Metrics::new());
+    let (store, writer, durability) = Store::open(
+        &settings.database_url,
+        settings.commit_wait,
+        Arc::clone(&metrics),
+    )
+    .await
+    .map_err(ServerError::Store)?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .map_err(ServerError::Bind)?;
@@ -207,6 +213,7 @@ async fn serve() -> Result<(), ServerError> {
         store,
         read_token: settings.read_token.as_deref().map(Arc::from),
         limiter: Arc::new(rate_limit::RateLimiter::new(settings.rate_limit)),
+        metrics,
     };
     let router = http::router(app, &settings);
     // Graceful: on a signal, stop accepting, let every request in flight finish (each

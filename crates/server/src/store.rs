@@ -25,6 +25,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::chain::{self, Link};
+use crate::metrics::Metrics;
 use crate::receive::ReceivedEvent;
 
 /// The most events one transaction commits.
@@ -268,6 +269,7 @@ impl Store {
     pub async fn open(
         database_url: &str,
         commit_wait: Duration,
+        metrics: std::sync::Arc<Metrics>,
     ) -> Result<(Store, Writer, Durability), StoreError> {
         let (mut writer_connection, durability) = connect(database_url).await?;
         let backend = durability.backend;
@@ -309,6 +311,7 @@ impl Store {
             stopped,
             commit_wait,
             head,
+            metrics,
         ));
         Ok((Store { jobs, readers }, Writer { stop, task }, durability))
     }
@@ -462,6 +465,7 @@ async fn write_batches(
     mut stopped: watch::Receiver<bool>,
     commit_wait: Duration,
     mut head: Head,
+    metrics: std::sync::Arc<Metrics>,
 ) {
     let mut stopping = false;
     let mut head_log = tokio::time::interval(HEAD_LOG_EVERY);
@@ -495,7 +499,7 @@ async fn write_batches(
                 Err(_) => break,
             }
         }
-        if let Some(committed) = commit(&mut connection, backend, batch).await {
+        if let Some(committed) = commit(&mut connection, backend, batch, &metrics).await {
             head = committed;
         }
     }
@@ -513,9 +517,17 @@ fn log_head(head: &Head) {
 /// Commits one batch in one transaction, then answers each job: the same answer
 /// ordering as the commit, and nothing answered before the commit returned. The new
 /// chain head when it committed.
-async fn commit(connection: &mut AnyConnection, backend: Backend, batch: Vec<Job>) -> Option<Head> {
+async fn commit(
+    connection: &mut AnyConnection,
+    backend: Backend,
+    batch: Vec<Job>,
+    metrics: &Metrics,
+) -> Option<Head> {
     let started = Instant::now();
     let outcome = insert_all(connection, backend, &batch).await;
+    metrics
+        .commit_seconds
+        .observe(started.elapsed().as_secs_f64());
     let size = batch.len();
     match outcome {
         Ok((results, head)) => {

@@ -201,7 +201,11 @@ fn exporting_200000_events_raises_the_servers_memory_by_under_32_mb() {
         &server.url("/events?since=2025-11-24T16:03:19.990Z"),
     );
     assert_eq!(status, 200);
-    assert_eq!(few.len(), 11, "the last 11 of 1764000000000 + 1..=200000 ms");
+    assert_eq!(
+        few.len(),
+        11,
+        "the last 11 of 1764000000000 + 1..=200000 ms"
+    );
     let (before, _) = memory_kib(server.pid());
 
     let mut response = agent

@@ -551,3 +551,87 @@ fn sigterm_during_a_burst_keeps_every_acknowledged_event(db: &Db) {
         stored.len()
     );
 }
+
+/// The value of one sample in an OpenMetrics text (`name{labels} value`).
+fn sample(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in:\n{metrics}"))
+}
+
+#[test]
+fn metrics_count_what_was_received_stored_duplicated_refused_and_committed() {
+    let (_dir, db) = database();
+    let server = Server::start(&db, &[("ASSENT_RATE_LIMIT", "12")]);
+    let agent = client();
+    let url = server.url("/events");
+    for i in 0..5 {
+        assert_eq!(
+            post(&agent, &url, &event_with_id(&format!("m-{i}"))).status,
+            201
+        );
+    }
+    for i in 0..2 {
+        assert_eq!(
+            post(&agent, &url, &event_with_id(&format!("m-{i}"))).status,
+            200
+        );
+    }
+    let json = Some("application/json");
+    assert_eq!(try_post(&agent, &url, json, b"{").unwrap().status, 400);
+    assert_eq!(try_post(&agent, &url, json, b"{}").unwrap().status, 422);
+    let text = try_post(&agent, &url, Some("text/plain"), b"{}").unwrap();
+    assert_eq!(text.status, 415);
+    // The bucket holds 12 and refills at 12 a second: go on until three are refused
+    // as rate-limited (those that still get in are stored and counted too).
+    let (mut late_stored, mut late_refused) = (0.0, 0.0);
+    for i in 0..1000 {
+        match post(&agent, &url, &event_with_id(&format!("late-{i}"))).status {
+            201 => late_stored += 1.0,
+            429 => late_refused += 1.0,
+            other => panic!("{other}"),
+        }
+        if late_refused == 3.0 {
+            break;
+        }
+    }
+    assert_eq!(late_refused, 3.0);
+    let answer = get(&agent, &server.url("/metrics"), None);
+    assert_eq!(answer.status, 200);
+    assert!(answer
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let metrics = answer.body;
+    assert_eq!(
+        sample(&metrics, "assent_events_received_total"),
+        10.0 + late_stored + late_refused
+    );
+    assert_eq!(
+        sample(&metrics, "assent_events_stored_total"),
+        5.0 + late_stored
+    );
+    assert_eq!(sample(&metrics, "assent_events_duplicate_total"), 2.0);
+    for (reason, count) in [
+        ("not-json", 1.0),
+        ("field", 1.0),
+        ("content-type", 1.0),
+        ("rate-limited", 3.0),
+    ] {
+        let name = format!("assent_events_refused_total{{reason=\"{reason}\"}}");
+        assert_eq!(sample(&metrics, &name), count, "{reason}");
+    }
+    // One commit per accepted request here (each waited for its own batch).
+    assert_eq!(
+        sample(&metrics, "assent_commit_seconds_count"),
+        7.0 + late_stored
+    );
+    let sum = sample(&metrics, "assent_commit_seconds_sum");
+    assert!(sum > 0.0 && sum < 60.0, "{sum}");
+    assert!(metrics.trim_end().ends_with("# EOF"), "{metrics}");
+    // Counts only: nothing of any request.
+    assert!(!metrics.contains("m-0") && !metrics.contains("127.0.0.1"));
+    assert!(server.stop().0.success());
+}
