@@ -117,6 +117,14 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
+        // The rest of an oversized body is never read, so the connection cannot carry
+        // another request: say so, or a client that keeps connections alive sends its
+        // next request into a closed one.
+        if let ApiError::TooLarge = self {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         response
     }
 }

@@ -103,6 +103,14 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// SIGKILL: the process ends at once, mid-commit or not (a crash); its log.
+    pub fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::thread::sleep(Duration::from_millis(50));
+        self.log()
+    }
+
     /// Sends SIGTERM to the process and waits for it to exit (at most 30 s).
     pub fn stop(mut self) -> (ExitStatus, String) {
         terminate(self.pid());
@@ -527,7 +535,7 @@ fn is_root() -> bool {
 }
 
 /// A port nothing listens on now (taken from the kernel, then released).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
