@@ -2,8 +2,8 @@
 //! (`fsync` on, checked at start, and `synchronous_commit=on` on every connection),
 //! through sqlx's `Any` driver so one set of queries serves both (`$1` placeholders,
 //! which both engines take). Each backend has its own migrations with equivalent
-//! tables (tests/postgres.rs compares them), run at every start. One writer task owns
-//! every write: requests hand it their event over a channel with a oneshot reply; it
+//! tables (tests/postgres.rs compares them), run at every start. In the server one
+//! writer task owns every write: requests hand it their event over a channel with a oneshot reply; it
 //! takes what is waiting (group commit), commits one transaction and only then
 //! answers each, so a 2xx always means the event is durable. Commit order is the
 //! `seq` column, which only that task assigns, and each event is linked to the one
