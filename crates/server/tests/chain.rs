@@ -49,8 +49,7 @@ fn logged_head(log: &str) -> (i64, String) {
     let entry: Value = log
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|entry| entry["fields"]["message"] == "chain head")
-        .last()
+        .rfind(|entry| entry["fields"]["message"] == "chain head")
         .unwrap_or_else(|| panic!("no chain head in the log:\n{log}"));
     (
         entry["fields"]["seq"].as_i64().unwrap(),
@@ -159,7 +158,7 @@ fn purge_leaves_a_checkpoint_that_verify_starts_from(db: &Db) {
     let (code, out, stderr) = command(db, &["purge"], &[("ASSENT_RETENTION_DAYS", "30")]);
     assert_eq!(code, Some(0), "{out} {stderr}");
     assert!(
-        out.contains(&format!("purged 4 events received before"))
+        out.contains("purged 4 events received before")
             && out.contains(&format!("up to seq {}", stored[3].seq)),
         "{out}"
     );

@@ -365,7 +365,7 @@ fn cors_answers_only_the_allowed_origins() {
     let db = &db;
     let agent = client();
     let server = Server::start(
-        &db,
+        db,
         &[(
             "ASSENT_ALLOWED_ORIGINS",
             "https://shop.example, http://127.0.0.1:8080",
@@ -475,7 +475,7 @@ fn sigterm_during_a_burst_keeps_every_acknowledged_event(db: &Db) {
     // The writer waits 20 ms for more events before each commit, so when SIGTERM comes
     // most clients have a request in flight, waiting for its batch.
     let server = Server::start(
-        &db,
+        db,
         &[
             ("ASSENT_RATE_LIMIT", "1000000"),
             ("ASSENT_COMMIT_WAIT_MS", "20"),
