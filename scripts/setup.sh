@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing Assent needs on a fresh Debian machine, skipping
 # whatever is already there: the wasm32 target, the wasm-bindgen CLI pinned to the
-# library version in Cargo.toml, Debian's Chromium and ChromeDriver, brotli, the two
-# other engines the scenarios run in (Debian's firefox-esr; WebKitGTK's WebKitWebDriver
-# from webkit2gtk-driver, with xvfb and xauth for its display), and the pinned npm
-# packages (playwright-core, puppeteer-core, selenium-webdriver, binaryen's wasm-opt,
-# terser, esbuild, axe-core, and the benchmark's peers).
+# library version in Cargo.toml, Debian's Chromium and ChromeDriver, brotli, Debian's
+# PostgreSQL (the consent-log server's tests start a throw-away one), the two other
+# engines the scenarios run in (Debian's firefox-esr; WebKitGTK's WebKitWebDriver from
+# webkit2gtk-driver, with xvfb and xauth for its display), and the pinned npm packages
+# (playwright-core, puppeteer-core, selenium-webdriver, binaryen's wasm-opt, terser,
+# esbuild, axe-core, and the benchmark's peers).
 #
 # An engine that fails to install fails the set-up when CI is set; elsewhere it is
 # reported loudly and the scenarios skip it (tests/engines/scenarios.test.mjs).
@@ -38,6 +39,9 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
+# Only the programs: the package's own cluster is not used (the server's tests initdb
+# their own in a temporary folder). Under CI those tests fail without them.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian"
   apt_install "${missing[@]}"

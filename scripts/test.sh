@@ -27,7 +27,10 @@ bash scripts/setup.sh
 section "native tests (core: configuration, record, decisions)"
 cargo test --quiet -p assent
 
-section "consent-log server (SQLite)"
+# Each PostgreSQL test starts its own throw-away server (initdb into a temporary
+# folder, 127.0.0.1, a free port) and stops it by its process id; without PostgreSQL
+# installed they skip, unless CI is set.
+section "consent-log server (SQLite and PostgreSQL)"
 cargo test --quiet -p assent-server
 
 section "fuzzing, short run (docs/fuzzing.md)"

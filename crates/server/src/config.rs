@@ -30,6 +30,9 @@ pub struct Settings {
     /// How long the batch writer waits for more events after the first one of a
     /// batch (`ASSENT_COMMIT_WAIT_MS`, default 0: commit what is waiting at once).
     pub commit_wait: Duration,
+    /// How many days `purge` keeps (`ASSENT_RETENTION_DAYS`); `None`: keep every
+    /// event, and `purge` refuses to run.
+    pub retention_days: Option<u32>,
 }
 
 /// A setting the server cannot start with.
@@ -43,6 +46,8 @@ pub enum ConfigError {
     EmptyReadToken,
     /// An origin in `ASSENT_ALLOWED_ORIGINS` is not `scheme://host[:port]`.
     Origin(String),
+    /// `purge` ran without `ASSENT_RETENTION_DAYS` (the default keeps every event).
+    NoRetention,
 }
 
 impl std::fmt::Display for ConfigError {
@@ -60,6 +65,10 @@ impl std::fmt::Display for ConfigError {
                     "ASSENT_READ_TOKEN is set but blank; unset it to turn reads off"
                 )
             }
+            ConfigError::NoRetention => write!(
+                f,
+                "ASSENT_RETENTION_DAYS is not set: the log keeps every event, so there is nothing to purge"
+            ),
             ConfigError::Origin(value) => write!(
                 f,
                 "ASSENT_ALLOWED_ORIGINS: {value:?} is not an origin (scheme://host[:port], no path)"
@@ -102,6 +111,10 @@ impl Settings {
         };
         let rate_limit = number(&lookup, "ASSENT_RATE_LIMIT", DEFAULT_RATE_LIMIT, 1)?;
         let commit_wait_ms = number(&lookup, "ASSENT_COMMIT_WAIT_MS", 0, 0)?;
+        let retention_days = match lookup("ASSENT_RETENTION_DAYS") {
+            None => None,
+            Some(_) => Some(number(&lookup, "ASSENT_RETENTION_DAYS", 0, 1)?),
+        };
         Ok(Settings {
             listen,
             database_url,
@@ -109,6 +122,7 @@ impl Settings {
             read_token,
             rate_limit,
             commit_wait: Duration::from_millis(u64::from(commit_wait_ms)),
+            retention_days,
         })
     }
 }
@@ -162,6 +176,10 @@ mod tests {
         assert_eq!(settings.database_url, DEFAULT_DATABASE_URL);
         assert!(settings.allowed_origins.is_empty());
         assert!(settings.read_token.is_none());
+        assert!(
+            settings.retention_days.is_none(),
+            "the default keeps every event"
+        );
     }
 
     #[test]
@@ -199,6 +217,21 @@ mod tests {
             settings_err(&[("ASSENT_RATE_LIMIT", "0")]),
             ConfigError::Number { .. }
         ));
+        for days in ["0", "-3", "thirty", ""] {
+            assert!(matches!(
+                settings_err(&[("ASSENT_RETENTION_DAYS", days)]),
+                ConfigError::Number {
+                    name: "ASSENT_RETENTION_DAYS",
+                    ..
+                }
+            ));
+        }
+        assert_eq!(
+            settings(&[("ASSENT_RETENTION_DAYS", "30")])
+                .unwrap()
+                .retention_days,
+            Some(30)
+        );
     }
 
     fn settings_err(pairs: &[(&str, &str)]) -> ConfigError {

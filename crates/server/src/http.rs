@@ -1,6 +1,7 @@
-//! The HTTP surface: `POST /events` (what the page's outbox sends), `GET
-//! /consents/{consentId}/events` (bearer token), `GET /healthz`, and CORS for the
-//! configured origins only. Every refusal is one [`ApiError`] answered as JSON
+//! The HTTP surface: `POST /events` (what the page's outbox sends); with the bearer
+//! token, `GET /consents/{consentId}/events` (one consent id's history), `GET
+//! /events?since=` (the NDJSON export, streamed) and `GET /counts`; `GET /healthz`;
+//! `GET /metrics` (Prometheus; counts only); CORS for the configured origins only. Every refusal is one [`ApiError`] answered as JSON
 //! `{error, at}`. Handlers check, then hand the event to the [`Store`]; they never
 //! write the database themselves, and never log a body, a consent id or an address.
 
@@ -8,8 +9,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,6 +20,7 @@ use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::Settings;
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 use crate::receive::{self, Refusal, MAX_BODY_BYTES};
 use crate::store::{Appended, Store, StoredEvent};
@@ -28,6 +31,7 @@ pub struct App {
     pub store: Store,
     pub read_token: Option<Arc<str>>,
     pub limiter: Arc<RateLimiter>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Why a request is refused: one variant per answer, each a status and a JSON body.
@@ -49,6 +53,8 @@ pub enum ApiError {
     Unauthorized,
     /// Reads are off (no `ASSENT_READ_TOKEN`), or no such route (404).
     NotFound,
+    /// A query parameter is unknown or not what it must be (400); `at` is `?name`.
+    Parameter { at: String, what: String },
 }
 
 impl ApiError {
@@ -65,6 +71,7 @@ impl ApiError {
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Parameter { .. } => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -79,6 +86,7 @@ impl ApiError {
             ApiError::Unavailable => "unavailable",
             ApiError::Unauthorized => "unauthorized",
             ApiError::NotFound => "not-found",
+            ApiError::Parameter { .. } => "parameter",
         }
     }
 }
@@ -101,12 +109,21 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable => ("the log is unavailable; retry later".to_string(), None),
             ApiError::Unauthorized => ("a valid bearer token is required".to_string(), None),
             ApiError::NotFound => ("not found".to_string(), None),
+            ApiError::Parameter { at, what } => (what.clone(), Some(at.clone())),
         };
         let mut response = (status, Json(json!({ "error": error, "at": at }))).into_response();
         if let ApiError::RateLimited | ApiError::Unavailable = self {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        // The rest of an oversized body is never read, so the connection cannot carry
+        // another request: say so, or a client that keeps connections alive sends its
+        // next request into a closed one.
+        if let ApiError::TooLarge = self {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }
@@ -115,9 +132,11 @@ impl IntoResponse for ApiError {
 /// The whole router, CORS included.
 pub fn router(app: App, settings: &Settings) -> Router {
     let router = Router::new()
-        .route("/events", post(receive_event))
+        .route("/events", post(receive_event).get(export))
         .route("/consents/{consent_id}/events", get(read_events))
+        .route("/counts", get(counts))
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app);
@@ -153,9 +172,15 @@ async fn receive_event(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
+    app.metrics.received.inc();
     match receive(&app, peer, request).await {
         Ok((status, event_id)) => {
             let duplicate = status == StatusCode::OK;
+            if duplicate {
+                app.metrics.duplicates.inc();
+            } else {
+                app.metrics.stored.inc();
+            }
             tracing::debug!(duplicate, "event acknowledged");
             (
                 status,
@@ -164,6 +189,7 @@ async fn receive_event(
                 .into_response()
         }
         Err(error) => {
+            app.metrics.refuse(error.reason());
             tracing::info!(
                 status = error.status().as_u16(),
                 reason = error.reason(),
@@ -221,13 +247,7 @@ async fn read_events(
     Path(consent_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let Some(token) = app.read_token.as_deref() else {
-        return Err(ApiError::NotFound);
-    };
-    if !bearer_matches(&headers, token) {
-        tracing::info!(reason = "unauthorized", "read refused");
-        return Err(ApiError::Unauthorized);
-    }
+    authorize(&app, &headers)?;
     let events = app.store.events_of(&consent_id).await.map_err(|error| {
         tracing::error!(error = %error, "read failed");
         ApiError::Unavailable
@@ -236,6 +256,120 @@ async fn read_events(
     // A struct, not `json!`: each stored body is a `RawValue` and must be answered
     // byte for byte as the page sent it, not re-encoded with its keys reordered.
     Ok(Json(ConsentEvents { consent_id, events }).into_response())
+}
+
+/// Reads need `ASSENT_READ_TOKEN` configured (else 404) and sent as the bearer token
+/// (else 401).
+fn authorize(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = app.read_token.as_deref() else {
+        return Err(ApiError::NotFound);
+    };
+    if !bearer_matches(headers, token) {
+        tracing::info!(reason = "unauthorized", "read refused");
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(())
+}
+
+/// How many events the export's stream holds ahead of the client at most; with the
+/// chunk size below this bounds the export's memory, whatever the log's size.
+const EXPORT_AHEAD: usize = 256;
+/// The export sends lines in chunks of about this many bytes.
+const EXPORT_CHUNK: usize = 64 * 1024;
+
+/// `GET /events?since=RFC3339`: every event received at or after `since` (all of them
+/// without it), in commit order, one JSON object a line (`application/x-ndjson`),
+/// streamed as the rows are read. A read that fails midway ends the response
+/// without its last chunk, so the client sees a broken transfer, never a short
+/// export that looks whole.
+async fn export(
+    State(app): State<App>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&app, &headers)?;
+    let Query(parameters) = query.map_err(|rejection| ApiError::Parameter {
+        at: "?".to_string(),
+        what: format!(
+            "the query string could not be read: {}",
+            rejection.body_text()
+        ),
+    })?;
+    let mut since = 0;
+    for (name, value) in &parameters {
+        match name.as_str() {
+            "since" => since = rfc3339_ms(value)?,
+            other => {
+                return Err(ApiError::Parameter {
+                    at: format!("?{other}"),
+                    what: format!("unknown parameter {other:?}; the export takes since"),
+                })
+            }
+        }
+    }
+    let (sender, receiver) = tokio::sync::mpsc::channel(EXPORT_AHEAD);
+    let store = app.store.clone();
+    tokio::spawn(async move { store.export_since(since, sender).await });
+    let chunks = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let first = receiver.recv().await?;
+        let mut chunk = Vec::with_capacity(EXPORT_CHUNK + 1024);
+        let mut next = Some(first);
+        while let Some(item) = next.take() {
+            match item {
+                Ok(event) => {
+                    if let Err(error) = serde_json::to_writer(&mut chunk, &event) {
+                        return Some((Err(std::io::Error::other(error)), receiver));
+                    }
+                    chunk.push(b'\n');
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "export failed midway");
+                    return Some((Err(std::io::Error::other(error.to_string())), receiver));
+                }
+            }
+            if chunk.len() < EXPORT_CHUNK {
+                next = receiver.try_recv().ok();
+            }
+        }
+        Some((Ok(Bytes::from(chunk)), receiver))
+    });
+    tracing::info!("export started");
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(chunks),
+    )
+        .into_response())
+}
+
+/// An RFC 3339 time (`2026-12-01T00:00:00Z`, `2026-12-01T08:00:00.250+08:00`) as
+/// milliseconds since the epoch.
+fn rfc3339_ms(value: &str) -> Result<i64, ApiError> {
+    let parsed =
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+            .map_err(|error| ApiError::Parameter {
+                at: "?since".to_string(),
+                what: format!(
+                    "since is not an RFC 3339 time such as 2026-12-01T00:00:00Z ({error}); a + in an offset is written %2B in a URL: {:?}",
+                    value.chars().take(64).collect::<String>()
+                ),
+            })?;
+    i64::try_from(parsed.unix_timestamp_nanos().div_euclid(1_000_000)).map_err(|_| {
+        ApiError::Parameter {
+            at: "?since".to_string(),
+            what: "since is out of range".to_string(),
+        }
+    })
+}
+
+/// `GET /counts`: how many events each policy version and choice has.
+async fn counts(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
+    authorize(&app, &headers)?;
+    let counts = app.store.counts().await.map_err(|error| {
+        tracing::error!(error = %error, "counts failed");
+        ApiError::Unavailable
+    })?;
+    let events: i64 = counts.iter().map(|count| count.events).sum();
+    Ok(Json(json!({ "events": events, "counts": counts })).into_response())
 }
 
 /// The read endpoint's answer.
@@ -263,6 +397,19 @@ fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
             .zip(token)
             .fold(0u8, |difference, (a, b)| difference | (a ^ b))
             == 0
+}
+
+/// `GET /metrics`: the counters in OpenMetrics text, which Prometheus scrapes. Open
+/// like `/healthz`: it holds counts and durations only.
+async fn metrics(State(app): State<App>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        app.metrics.encode(),
+    )
+        .into_response()
 }
 
 /// `GET /healthz`: 200 while the database answers.

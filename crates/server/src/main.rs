@@ -1,12 +1,17 @@
-//! `assent-server`: Assent's consent-log server. It receives the consent events the
-//! page's outbox POSTs to `receiptEndpoint`, stores each once and durably (SQLite),
-//! and answers every event of one consent id to a holder of the read token. This file
-//! wires the pieces and owns the process: settings, logs, the listener, signals and
-//! the shutdown order. It must not hold request logic (`http`), validation
-//! (`receive`) or SQL (`store`).
+//! `assent-server [serve] | verify | purge`: Assent's consent-log server. It receives the consent events the
+//! page's outbox POSTs to `receiptEndpoint`, stores each once and durably (SQLite or
+//! PostgreSQL),
+//! and answers every event of one consent id to a holder of the read token. `verify`
+//! walks the tamper-evident chain and names the first broken link (exit 1); `purge`
+//! removes the events older than `ASSENT_RETENTION_DAYS` and leaves a checkpoint.
+//! This file wires the pieces and owns the process: the command, settings, logs, the
+//! listener, signals and the shutdown order. It must not hold request logic (`http`),
+//! validation (`receive`), the chain's rule (`chain`) or SQL (`store`).
 
+mod chain;
 mod config;
 mod http;
+mod metrics;
 mod rate_limit;
 mod receive;
 mod store;
@@ -22,9 +27,14 @@ use store::Store;
 /// How long a shutdown waits for open connections before it stops anyway.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
+/// What `assent-server` was asked to do.
+const USAGE: &str = "usage: assent-server [serve] | verify | purge";
+
 /// Why the server stopped with an error.
 #[derive(Debug)]
 enum ServerError {
+    /// The command line names no command (`USAGE`).
+    Usage(String),
     /// A setting is wrong (see `config`).
     Config(config::ConfigError),
     /// The database could not be opened or migrated.
@@ -40,6 +50,7 @@ enum ServerError {
 impl std::fmt::Display for ServerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ServerError::Usage(argument) => write!(f, "unknown command {argument:?}; {USAGE}"),
             ServerError::Config(error) => write!(f, "{error}"),
             ServerError::Store(error) => write!(f, "{error}"),
             ServerError::Bind(error) => write!(f, "cannot listen: {error}"),
@@ -59,20 +70,125 @@ async fn main() -> ExitCode {
         .with_max_level(tracing::Level::INFO)
         .with_current_span(false)
         .init();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match arguments.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] | ["serve"] => serve().await.map(|()| ExitCode::SUCCESS),
+        ["verify"] => verify().await,
+        ["purge"] => purge().await,
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err(ServerError::Usage(arguments.join(" "))),
+    };
+    match outcome {
+        Ok(code) => code,
         Err(error) => {
             tracing::error!(error = %error, "assent-server stopped");
-            ExitCode::FAILURE
+            eprintln!("assent-server: {error}");
+            ExitCode::from(2)
         }
     }
 }
 
-async fn run() -> Result<(), ServerError> {
+/// `verify`: prints what it found on standard output; exit 0 when every link holds,
+/// 1 at a broken one.
+async fn verify() -> Result<ExitCode, ServerError> {
     let settings = Settings::from_env().map_err(ServerError::Config)?;
-    let (store, writer, durability) = Store::open(&settings.database_url, settings.commit_wait)
+    let (mut connection, _) = store::connect(&settings.database_url)
         .await
         .map_err(ServerError::Store)?;
+    let verification = store::verify(&mut connection)
+        .await
+        .map_err(ServerError::Store)?;
+    match verification {
+        store::Verification::Intact {
+            checkpoint,
+            events,
+            head,
+        } => {
+            let from = match checkpoint {
+                Some(checkpoint) => format!(
+                    "after checkpoint {} (purge of {}: {} events received before {}, up to seq {})",
+                    checkpoint.id,
+                    rfc3339(checkpoint.created_at),
+                    checkpoint.purged,
+                    rfc3339(checkpoint.cutoff),
+                    checkpoint.last_seq
+                ),
+                None => "from the start".to_string(),
+            };
+            println!(
+                "chain intact: {events} events {from}; head seq {} {}",
+                head.seq, head.hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        store::Verification::Broken {
+            seq,
+            after_seq,
+            intact,
+        } => {
+            println!(
+                "chain broken at seq {seq}: its hash is not the hash of its columns and the link before it (seq {after_seq}); the row was edited, or one before it removed or edited ({intact} events before it hold)"
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// `purge`: removes the events received more than `ASSENT_RETENTION_DAYS` days ago
+/// and prints the checkpoint it wrote.
+async fn purge() -> Result<ExitCode, ServerError> {
+    let settings = Settings::from_env().map_err(ServerError::Config)?;
+    let Some(days) = settings.retention_days else {
+        return Err(ServerError::Config(config::ConfigError::NoRetention));
+    };
+    let (mut connection, durability) = store::connect(&settings.database_url)
+        .await
+        .map_err(ServerError::Store)?;
+    let cutoff = store::now_ms().saturating_sub(i64::from(days) * 86_400_000);
+    match store::purge(&mut connection, durability.backend, cutoff)
+        .await
+        .map_err(ServerError::Store)?
+    {
+        Some(checkpoint) => println!(
+            "purged {} events received before {} (up to seq {}); checkpoint {}: {}",
+            checkpoint.purged,
+            rfc3339(cutoff),
+            checkpoint.last_seq,
+            checkpoint.id,
+            checkpoint.last_hash
+        ),
+        None => println!(
+            "nothing to purge: no event was received before {}",
+            rfc3339(cutoff)
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Milliseconds since the epoch as RFC 3339 in UTC (the number itself if out of range).
+fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| ms.to_string())
+}
+
+async fn serve() -> Result<(), ServerError> {
+    let settings = Settings::from_env().map_err(ServerError::Config)?;
+    let metrics = Arc::new(metrics::Metrics::new());
+    let (store, writer, durability) = Store::open(
+        &settings.database_url,
+        settings.commit_wait,
+        Arc::clone(&metrics),
+    )
+    .await
+    .map_err(ServerError::Store)?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .map_err(ServerError::Bind)?;
@@ -86,8 +202,8 @@ async fn run() -> Result<(), ServerError> {
     tracing::info!(
         listen = %listen,
         database = %database_file(&settings.database_url),
-        journal_mode = %durability.journal_mode,
-        synchronous = durability.synchronous,
+        backend = durability.backend.name(),
+        durability = %durability.settings,
         allowed_origins = settings.allowed_origins.len(),
         reads = settings.read_token.is_some(),
         rate_limit_per_second = settings.rate_limit,
@@ -97,6 +213,7 @@ async fn run() -> Result<(), ServerError> {
         store,
         read_token: settings.read_token.as_deref().map(Arc::from),
         limiter: Arc::new(rate_limit::RateLimiter::new(settings.rate_limit)),
+        metrics,
     };
     let router = http::router(app, &settings);
     // Graceful: on a signal, stop accepting, let every request in flight finish (each

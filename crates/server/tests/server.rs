@@ -1,7 +1,10 @@
 //! The consent-log server end to end: the built binary on a free loopback port, its
-//! own SQLite file in a temporary folder, real HTTP, the database read back directly.
-//! No mocks. Each test names what it guards.
+//! own database (a SQLite file in a temporary folder, or a throw-away PostgreSQL),
+//! real HTTP, the database read back directly. No mocks. Each scenario runs on both
+//! backends (`sqlite::*` and `postgres::*`) unless it is about HTTP alone; each test
+//! names what it guards.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeSet;
@@ -11,15 +14,22 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::{
-    client, database, event_with_id, fixture_events, get, post, preflight, rows, try_post, Server,
+    client, database, event_with_id, fixture_events, get, post, preflight, rows, try_post, Db,
+    Server,
 };
+
+on_both_backends!(
+    valid_events_are_stored_exactly_once_and_kept_as_sent,
+    bad_input_is_refused_with_what_and_where_and_nothing_is_stored,
+    reads_need_the_token_and_answer_in_commit_order,
+    a_restart_keeps_every_acknowledged_event,
+    sigterm_during_a_burst_keeps_every_acknowledged_event,
+);
 
 const TOKEN: &str = "test-read-token-0123456789";
 
-#[test]
-fn valid_events_are_stored_exactly_once_and_kept_as_sent() {
-    let (_dir, db) = database();
-    let server = Server::start(&db, &[]);
+fn valid_events_are_stored_exactly_once_and_kept_as_sent(db: &Db) {
+    let server = Server::start(db, &[]);
     let agent = client();
     assert_eq!(
         get(&agent, &server.url("/healthz"), None).json(),
@@ -48,7 +58,7 @@ fn valid_events_are_stored_exactly_once_and_kept_as_sent() {
 
     let (status, log) = server.stop();
     assert!(status.success(), "{status:?}\n{log}");
-    let stored = rows(&db);
+    let stored = rows(db);
     assert_eq!(
         stored
             .iter()
@@ -63,12 +73,14 @@ fn valid_events_are_stored_exactly_once_and_kept_as_sent() {
         assert_eq!(row.consent_id, event["consentId"].as_str().unwrap());
     }
     assert!(stored.windows(2).all(|pair| pair[0].seq < pair[1].seq));
-    assert_eq!(support::journal_mode(&db), "wal");
-    logs_hold_no_request_data(&log, &events);
+    if let Db::Sqlite(_) = db {
+        assert_eq!(support::journal_mode(db), "wal");
+    }
+    logs_hold_no_request_data(&log, &events, db);
 }
 
 /// The log is JSON lines and names no consent id, event id or client address.
-fn logs_hold_no_request_data(log: &str, events: &[Value]) {
+fn logs_hold_no_request_data(log: &str, events: &[Value], db: &Db) {
     for line in log.lines() {
         serde_json::from_str::<Value>(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
     }
@@ -77,8 +89,12 @@ fn logs_hold_no_request_data(log: &str, events: &[Value]) {
         .map(|line| serde_json::from_str::<Value>(line).unwrap())
         .find(|entry| entry["fields"]["listen"].is_string())
         .expect("a start line");
-    assert_eq!(start["fields"]["journal_mode"], "wal");
-    assert_eq!(start["fields"]["synchronous"], 2, "synchronous=FULL");
+    let durability = match db {
+        // SQLite's synchronous 2 is FULL.
+        Db::Sqlite(_) => "journal_mode=wal synchronous=2",
+        Db::Postgres(_) => "fsync=on synchronous_commit=on",
+    };
+    assert_eq!(start["fields"]["durability"], durability);
     for event in events {
         for field in ["consentId", "eventId", "disclosureHash"] {
             let value = event[field].as_str().unwrap();
@@ -88,18 +104,15 @@ fn logs_hold_no_request_data(log: &str, events: &[Value]) {
             );
         }
     }
-    // The only address in the log is the one the server listens on.
-    let listen = start["fields"]["listen"].as_str().unwrap().to_string();
-    assert_eq!(
-        log.matches("127.0.0.1").count(),
-        log.matches(&listen).count()
-    );
+    // The only addresses in the log are the server's own and its database's.
+    let listen = start["fields"]["listen"].as_str().unwrap();
+    let database = start["fields"]["database"].as_str().unwrap();
+    let rest = log.replace(listen, "").replace(database, "");
+    assert!(!rest.contains("127.0.0.1"), "{log}");
 }
 
-#[test]
-fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
-    let (_dir, db) = database();
-    let server = Server::start(&db, &[("ASSENT_READ_TOKEN", TOKEN)]);
+fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored(db: &Db) {
+    let server = Server::start(db, &[("ASSENT_READ_TOKEN", TOKEN)]);
     let agent = client();
     let valid = fixture_events().remove(0);
     let edited = |edit: &dyn Fn(&mut Value)| {
@@ -242,6 +255,10 @@ fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
         )
         .unwrap_or_else(|error| panic!("{name}: no answer: {error}"));
         assert_eq!(answer.status, *status, "{name}: {answer:?}");
+        if *status == 413 {
+            // The unread rest of the body ends the connection, and the answer says so.
+            assert_eq!(answer.header("connection"), Some("close"), "{name}");
+        }
         let error = answer.json();
         assert_eq!(error["at"], *at, "{name}: {error}");
         let message = error["error"].as_str().unwrap_or_default();
@@ -269,26 +286,24 @@ fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
     assert_eq!(read.json()["events"], json!([]));
     let (status, log) = server.stop();
     assert!(status.success(), "{log}");
-    assert!(rows(&db).is_empty(), "nothing of a refused body is stored");
+    assert!(rows(db).is_empty(), "nothing of a refused body is stored");
     assert!(!log.contains("refused-event") && !log.contains("2026-12-02T06:00:00Z"));
 }
 
-#[test]
-fn reads_need_the_token_and_answer_in_commit_order() {
+fn reads_need_the_token_and_answer_in_commit_order(db: &Db) {
     let agent = client();
     let events = fixture_events();
     let consent_id = events[0]["consentId"].as_str().unwrap().to_string();
     let path = format!("/consents/{consent_id}/events");
 
     // No token configured: the read endpoint does not exist, and the log says so.
-    let (_dir, db) = database();
-    let server = Server::start(&db, &[]);
+    let server = Server::start(db, &[]);
     assert_eq!(get(&agent, &server.url(&path), None).status, 404);
     assert_eq!(get(&agent, &server.url(&path), Some(TOKEN)).status, 404);
     let (_, log) = server.stop();
     assert!(log.contains("reads are off"), "{log}");
 
-    let server = Server::start(&db, &[("ASSENT_READ_TOKEN", TOKEN)]);
+    let server = Server::start(db, &[("ASSENT_READ_TOKEN", TOKEN)]);
     for event in &events {
         assert_eq!(
             post(&agent, &server.url("/events"), &event.to_string()).status,
@@ -347,9 +362,10 @@ fn reads_need_the_token_and_answer_in_commit_order() {
 #[test]
 fn cors_answers_only_the_allowed_origins() {
     let (_dir, db) = database();
+    let db = &db;
     let agent = client();
     let server = Server::start(
-        &db,
+        db,
         &[(
             "ASSENT_ALLOWED_ORIGINS",
             "https://shop.example, http://127.0.0.1:8080",
@@ -383,7 +399,7 @@ fn cors_answers_only_the_allowed_origins() {
     assert!(server.stop().0.success());
 
     // No origins configured: no CORS at all (same-origin deployments need none).
-    let server = Server::start(&db, &[]);
+    let server = Server::start(db, &[]);
     let none = preflight(&agent, &server.url("/events"), "https://shop.example");
     assert_eq!(none.header("access-control-allow-origin"), None, "{none:?}");
     assert!(server.stop().0.success());
@@ -392,7 +408,8 @@ fn cors_answers_only_the_allowed_origins() {
 #[test]
 fn too_many_requests_from_one_address_are_refused_for_a_while() {
     let (_dir, db) = database();
-    let server = Server::start(&db, &[("ASSENT_RATE_LIMIT", "5")]);
+    let db = &db;
+    let server = Server::start(db, &[("ASSENT_RATE_LIMIT", "5")]);
     let agent = client();
     let statuses: Vec<u16> = (0..20)
         .map(|i| {
@@ -410,7 +427,7 @@ fn too_many_requests_from_one_address_are_refused_for_a_while() {
     let later = post(&agent, &server.url("/events"), &event_with_id("rate-later"));
     assert_eq!(later.status, 201, "the bucket refills");
     let (_, log) = server.stop();
-    let stored = rows(&db).len();
+    let stored = rows(db).len();
     assert_eq!(stored, statuses.iter().filter(|s| **s == 201).count() + 1);
     assert!(
         log.contains("rate-limited") && !log.contains("rate-1"),
@@ -418,11 +435,9 @@ fn too_many_requests_from_one_address_are_refused_for_a_while() {
     );
 }
 
-#[test]
-fn a_restart_keeps_every_acknowledged_event() {
-    let (_dir, db) = database();
+fn a_restart_keeps_every_acknowledged_event(db: &Db) {
     let agent = client();
-    let server = Server::start(&db, &[("ASSENT_READ_TOKEN", TOKEN)]);
+    let server = Server::start(db, &[("ASSENT_READ_TOKEN", TOKEN)]);
     let events = fixture_events();
     for event in &events {
         assert_eq!(
@@ -431,7 +446,7 @@ fn a_restart_keeps_every_acknowledged_event() {
         );
     }
     assert!(server.stop().0.success());
-    let server = Server::start(&db, &[("ASSENT_READ_TOKEN", TOKEN)]);
+    let server = Server::start(db, &[("ASSENT_READ_TOKEN", TOKEN)]);
     let mut answered = 0;
     for consent_id in events
         .iter()
@@ -453,16 +468,14 @@ fn a_restart_keeps_every_acknowledged_event() {
         200
     );
     assert!(server.stop().0.success());
-    assert_eq!(rows(&db).len(), events.len());
+    assert_eq!(rows(db).len(), events.len());
 }
 
-#[test]
-fn sigterm_during_a_burst_keeps_every_acknowledged_event() {
-    let (_dir, db) = database();
+fn sigterm_during_a_burst_keeps_every_acknowledged_event(db: &Db) {
     // The writer waits 20 ms for more events before each commit, so when SIGTERM comes
     // most clients have a request in flight, waiting for its batch.
     let server = Server::start(
-        &db,
+        db,
         &[
             ("ASSENT_RATE_LIMIT", "1000000"),
             ("ASSENT_COMMIT_WAIT_MS", "20"),
@@ -521,9 +534,9 @@ fn sigterm_during_a_burst_keeps_every_acknowledged_event() {
     );
 
     // After a restart, every acknowledged event is there, and none twice.
-    let server = Server::start(&db, &[]);
+    let server = Server::start(db, &[]);
     assert!(server.stop().0.success());
-    let stored: Vec<String> = rows(&db).into_iter().map(|row| row.event_id).collect();
+    let stored: Vec<String> = rows(db).into_iter().map(|row| row.event_id).collect();
     let unique: BTreeSet<&String> = stored.iter().collect();
     assert_eq!(unique.len(), stored.len());
     let missing: Vec<&String> = acknowledged
@@ -541,4 +554,88 @@ fn sigterm_during_a_burst_keeps_every_acknowledged_event() {
         acknowledged.len(),
         stored.len()
     );
+}
+
+/// The value of one sample in an OpenMetrics text (`name{labels} value`).
+fn sample(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in:\n{metrics}"))
+}
+
+#[test]
+fn metrics_count_what_was_received_stored_duplicated_refused_and_committed() {
+    let (_dir, db) = database();
+    let server = Server::start(&db, &[("ASSENT_RATE_LIMIT", "12")]);
+    let agent = client();
+    let url = server.url("/events");
+    for i in 0..5 {
+        assert_eq!(
+            post(&agent, &url, &event_with_id(&format!("m-{i}"))).status,
+            201
+        );
+    }
+    for i in 0..2 {
+        assert_eq!(
+            post(&agent, &url, &event_with_id(&format!("m-{i}"))).status,
+            200
+        );
+    }
+    let json = Some("application/json");
+    assert_eq!(try_post(&agent, &url, json, b"{").unwrap().status, 400);
+    assert_eq!(try_post(&agent, &url, json, b"{}").unwrap().status, 422);
+    let text = try_post(&agent, &url, Some("text/plain"), b"{}").unwrap();
+    assert_eq!(text.status, 415);
+    // The bucket holds 12 and refills at 12 a second: go on until three are refused
+    // as rate-limited (those that still get in are stored and counted too).
+    let (mut late_stored, mut late_refused) = (0.0, 0.0);
+    for i in 0..1000 {
+        match post(&agent, &url, &event_with_id(&format!("late-{i}"))).status {
+            201 => late_stored += 1.0,
+            429 => late_refused += 1.0,
+            other => panic!("{other}"),
+        }
+        if late_refused == 3.0 {
+            break;
+        }
+    }
+    assert_eq!(late_refused, 3.0);
+    let answer = get(&agent, &server.url("/metrics"), None);
+    assert_eq!(answer.status, 200);
+    assert!(answer
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let metrics = answer.body;
+    assert_eq!(
+        sample(&metrics, "assent_events_received_total"),
+        10.0 + late_stored + late_refused
+    );
+    assert_eq!(
+        sample(&metrics, "assent_events_stored_total"),
+        5.0 + late_stored
+    );
+    assert_eq!(sample(&metrics, "assent_events_duplicate_total"), 2.0);
+    for (reason, count) in [
+        ("not-json", 1.0),
+        ("field", 1.0),
+        ("content-type", 1.0),
+        ("rate-limited", 3.0),
+    ] {
+        let name = format!("assent_events_refused_total{{reason=\"{reason}\"}}");
+        assert_eq!(sample(&metrics, &name), count, "{reason}");
+    }
+    // One commit per accepted request here (each waited for its own batch).
+    assert_eq!(
+        sample(&metrics, "assent_commit_seconds_count"),
+        7.0 + late_stored
+    );
+    let sum = sample(&metrics, "assent_commit_seconds_sum");
+    assert!(sum > 0.0 && sum < 60.0, "{sum}");
+    assert!(metrics.trim_end().ends_with("# EOF"), "{metrics}");
+    // Counts only: nothing of any request.
+    assert!(!metrics.contains("m-0") && !metrics.contains("127.0.0.1"));
+    assert!(server.stop().0.success());
 }

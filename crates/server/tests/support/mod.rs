@@ -1,12 +1,15 @@
 //! What the server's tests share: the built binary started on a free loopback port
-//! with its own SQLite file, stopped by its process id; an HTTP client that returns
-//! every status as a value; the database read directly (after or beside the server);
-//! and the core's events fixture (`tests/fixtures/events.json` at the workspace root).
+//! with its own database, stopped by its process id; a throw-away PostgreSQL
+//! (Debian's package: `initdb` into a temporary folder, as the current user or through
+//! `su postgres` when root, on 127.0.0.1 and a free port, stopped by its process id);
+//! an HTTP client that returns every status as a value; the database read directly
+//! (after or beside the server); and the core's events fixture
+//! (`tests/fixtures/events.json` at the workspace root).
 
 #![allow(dead_code)] // each test file uses part of it
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -24,7 +27,16 @@ pub struct Server {
 impl Server {
     /// Starts the binary on `127.0.0.1:0` (the server logs the port it got) with the
     /// database `db` and the extra environment `env`; waits until it listens.
-    pub fn start(db: &Path, env: &[(&str, &str)]) -> Server {
+    pub fn start(db: &Db, env: &[(&str, &str)]) -> Server {
+        match Server::try_start(db, env) {
+            Ok(server) => server,
+            Err(log) => panic!("the server did not start: {log}"),
+        }
+    }
+
+    /// As [`Server::start`], but a server that exits before it listens is answered
+    /// with its log.
+    pub fn try_start(db: &Db, env: &[(&str, &str)]) -> Result<Server, String> {
         let mut command = Command::new(env!("CARGO_BIN_EXE_assent-server"));
         for name in [
             "ASSENT_LISTEN",
@@ -33,12 +45,13 @@ impl Server {
             "ASSENT_READ_TOKEN",
             "ASSENT_RATE_LIMIT",
             "ASSENT_COMMIT_WAIT_MS",
+            "ASSENT_RETENTION_DAYS",
         ] {
             command.env_remove(name);
         }
         command
             .env("ASSENT_LISTEN", "127.0.0.1:0")
-            .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+            .env("DATABASE_URL", db.url())
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -65,14 +78,16 @@ impl Server {
             Ok(listen) => listen,
             Err(_) => {
                 let _ = child.kill();
-                panic!("the server did not start: {}", log.lock().unwrap());
+                let _ = child.wait();
+                std::thread::sleep(Duration::from_millis(50));
+                return Err(log.lock().unwrap().clone());
             }
         };
-        Server {
+        Ok(Server {
             child,
             base: format!("http://{listen}"),
             log,
-        }
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -86,6 +101,14 @@ impl Server {
     /// Everything the server logged so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
+    }
+
+    /// SIGKILL: the process ends at once, mid-commit or not (a crash); its log.
+    pub fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::thread::sleep(Duration::from_millis(50));
+        self.log()
     }
 
     /// Sends SIGTERM to the process and waits for it to exit (at most 30 s).
@@ -130,10 +153,28 @@ fn wait(child: &mut Child, limit: Duration) -> ExitStatus {
     }
 }
 
-/// A fresh temporary folder and the database path inside it.
-pub fn database() -> (tempfile::TempDir, PathBuf) {
+/// The database a test's server uses.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by URL.
+    Postgres(String),
+}
+
+impl Db {
+    pub fn url(&self) -> String {
+        match self {
+            Db::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Db::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+/// A fresh temporary folder and a SQLite database inside it.
+pub fn database() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("log.db");
+    let db = Db::Sqlite(dir.path().join("log.db"));
     (dir, db)
 }
 
@@ -251,29 +292,93 @@ pub struct Row {
     pub event_id: String,
     pub consent_id: String,
     pub body: String,
+    pub received_at: i64,
+    pub hash: String,
 }
 
 /// Every row of the log in commit order, read with sqlx from `db`.
-pub fn rows(db: &Path) -> Vec<Row> {
+pub fn rows(db: &Db) -> Vec<Row> {
     query(db, |mut connection| async move {
         use sqlx::Row as _;
-        let rows = sqlx::query("SELECT seq, event_id, consent_id, body FROM events ORDER BY seq")
-            .fetch_all(&mut connection)
-            .await
-            .unwrap();
+        let rows = sqlx::query(
+            "SELECT seq, event_id, consent_id, body, received_at, hash FROM events ORDER BY seq",
+        )
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
         rows.iter()
             .map(|row| Row {
                 seq: row.get("seq"),
                 event_id: row.get("event_id"),
                 consent_id: row.get("consent_id"),
                 body: row.get("body"),
+                received_at: row.get("received_at"),
+                hash: row.get("hash"),
             })
             .collect()
     })
 }
 
-/// The journal mode stored in the database file (`wal` once the server opened it).
-pub fn journal_mode(db: &Path) -> String {
+/// Runs one statement on `db` (a test's edit of the log, as an intruder would make
+/// it); the number of rows it changed.
+pub fn execute(db: &Db, statement: &str) -> u64 {
+    let statement = statement.to_string();
+    query(db, |mut connection| async move {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut connection)
+            .await
+            .unwrap()
+            .rows_affected()
+    })
+}
+
+/// What `assent-server COMMAND` did on `db`: its exit code, standard output and
+/// standard error.
+pub fn command(db: &Db, arguments: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_assent-server"))
+        .args(arguments)
+        .env_remove("ASSENT_RETENTION_DAYS")
+        .env("DATABASE_URL", db.url())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the server binary runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// One test per backend for each scenario (a function taking `&Db` at the test
+/// file's root): `sqlite::NAME` on a SQLite file, `postgres::NAME` on a throw-away
+/// PostgreSQL (skipped without one, unless `CI` is set).
+#[allow(unused_macros)] // a test file without scenarios on both backends
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $scenario() {
+                    let (_dir, db) = crate::support::database();
+                    super::$scenario(&db);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $scenario() {
+                    let Some(postgres) = crate::support::Postgres::start(&[]) else { return };
+                    super::$scenario(&postgres.db());
+                }
+            )*
+        }
+    };
+}
+
+/// The journal mode stored in a SQLite file (`wal` once the server opened it).
+pub fn journal_mode(db: &Db) -> String {
     query(db, |mut connection| async move {
         sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(&mut connection)
@@ -282,20 +387,158 @@ pub fn journal_mode(db: &Path) -> String {
     })
 }
 
-fn query<T, F>(db: &Path, read: impl FnOnce(sqlx::SqliteConnection) -> F) -> T
+/// Runs `read` on a connection of its own to `db` (sqlx's `Any` driver, as the
+/// server uses), on a runtime of its own.
+pub fn query<T, F>(db: &Db, read: impl FnOnce(sqlx::AnyConnection) -> F) -> T
 where
     F: std::future::Future<Output = T>,
 {
     use sqlx::Connection as _;
+    sqlx::any::install_default_drivers();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-        let connection = sqlx::SqliteConnection::connect_with(&options)
-            .await
-            .unwrap();
+        let connection = sqlx::AnyConnection::connect(&db.url()).await.unwrap();
         read(connection).await
     })
+}
+
+/// A throw-away PostgreSQL server: its own data folder in a temporary folder, on
+/// 127.0.0.1 and a free port, with `fsync` and `synchronous_commit` on unless a test
+/// says otherwise. Dropping it stops it by its process id (a fast shutdown) and
+/// removes the folder.
+pub struct Postgres {
+    dir: tempfile::TempDir,
+    pid: u32,
+    pub url: String,
+}
+
+impl Postgres {
+    /// Starts one, with extra server settings (`-c name=value` each). `None` when
+    /// PostgreSQL is not installed and `CI` is unset (the test says it skipped);
+    /// under `CI` a missing PostgreSQL fails the test.
+    pub fn start(settings: &[&str]) -> Option<Postgres> {
+        let Some(bin) = postgres_bin() else {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "CI is set and PostgreSQL is not installed (no initdb): run scripts/setup.sh"
+                );
+            }
+            eprintln!(
+                "skipped: PostgreSQL is not installed (no initdb); scripts/setup.sh installs it"
+            );
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let root = is_root();
+        if root {
+            // The server refuses to run as root: the folder is the postgres user's.
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(status.success(), "chown the folder to postgres");
+        }
+        let data = dir.path().join("data");
+        let port = free_port();
+        let mut options = format!(
+            "-k {} -h 127.0.0.1 -p {port} -c fsync=on -c synchronous_commit=on",
+            dir.path().display()
+        );
+        for setting in settings {
+            options.push_str(&format!(" -c {setting}"));
+        }
+        // -N: initdb skips its own final sync (a throw-away folder); the server itself
+        // runs with fsync on.
+        let initdb = format!(
+            "'{}' -D '{}' -A trust -U assent -N -E UTF8 --locale=C >/dev/null",
+            bin.join("initdb").display(),
+            data.display()
+        );
+        let start = format!(
+            "'{}' -D '{}' -o '{options}' -l '{}' -w -t 60 start >/dev/null",
+            bin.join("pg_ctl").display(),
+            data.display(),
+            dir.path().join("log").display()
+        );
+        let script = format!("{initdb} && {start}");
+        let status = if root {
+            Command::new("su")
+                .args(["postgres", "-s", "/bin/sh", "-c", &script])
+                .status()
+        } else {
+            Command::new("/bin/sh").args(["-c", &script]).status()
+        }
+        .unwrap();
+        let log = std::fs::read_to_string(dir.path().join("log")).unwrap_or_default();
+        assert!(status.success(), "PostgreSQL did not start:\n{log}");
+        let pid = std::fs::read_to_string(data.join("postmaster.pid"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        Some(Postgres {
+            dir,
+            pid,
+            url: format!("postgres://assent@127.0.0.1:{port}/postgres"),
+        })
+    }
+
+    pub fn db(&self) -> Db {
+        Db::Postgres(self.url.clone())
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // SIGINT is PostgreSQL's fast shutdown; it removes postmaster.pid when done.
+        let _ = Command::new("kill")
+            .args(["-INT", &self.pid.to_string()])
+            .status();
+        let pid_file = self.dir.path().join("data").join("postmaster.pid");
+        let started = Instant::now();
+        while pid_file.exists() && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The folder of PostgreSQL's programs: `PG_BIN` if set, else Debian's newest
+/// `/usr/lib/postgresql/N/bin`.
+fn postgres_bin() -> Option<PathBuf> {
+    if let Some(bin) = std::env::var_os("PG_BIN") {
+        let bin = PathBuf::from(bin);
+        return bin.join("initdb").exists().then_some(bin);
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
+
+fn is_root() -> bool {
+    let output = Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&output.stdout).trim() == "0"
+}
+
+/// A port nothing listens on now (taken from the kernel, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
