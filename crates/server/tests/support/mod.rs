@@ -244,6 +244,25 @@ pub fn try_post(
     answer(request.send(body))
 }
 
+/// POSTs as `try_post` does, sending again (up to three times) when the connection
+/// fails before an answer arrives, as the page's outbox does: a pooled keep-alive
+/// connection the server has just closed fails on write under load, and a repeat is
+/// safe because the server stores an `eventId` once.
+pub fn post_retrying(
+    agent: &ureq::Agent,
+    url: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Answer, ureq::Error> {
+    let mut attempt = 1;
+    loop {
+        match try_post(agent, url, content_type, body) {
+            Err(_) if attempt < 3 => attempt += 1,
+            result => return result,
+        }
+    }
+}
+
 /// POSTs a JSON body as the page's outbox does.
 pub fn post(agent: &ureq::Agent, url: &str, body: &str) -> Answer {
     try_post(agent, url, Some("application/json"), body.as_bytes()).expect("the server answers")
