@@ -15,22 +15,24 @@ import { buildFile } from './files.js';
 import { deadline, log } from './util.js';
 
 /** The banner's words in the session's language (`banner.<lang>.json`). A file that
- * failed (a server error, a body cut off) is asked once more, then the other
+ * did not arrive (a server error, a body cut off) is asked once more, then the other
  * language's is taken: a banner the visitor can switch asks, where none would leave
- * them no way to choose. All within one `data-timeout`. */
+ * them no way to choose. A file that arrived but is not this build's is refused
+ * outright. All within one `data-timeout`. */
 export function bannerWords(session) {
   const words = (tag) => buildFile(session, `banner.${tag}.json`).then((file) => {
-    if (file.language !== tag) throw new Error(`banner.${tag}.json holds the words of ${file.language}`);
+    if (file.language !== tag) throw Object.assign(new Error(`banner.${tag}.json holds the words of ${file.language}`), { foreign: true });
     return file;
   });
   const { language } = session;
   const other = language === 'en' ? 'zh-CN' : 'en';
   const name = `banner.${language}.json`;
+  const unlessForeign = (next) => (error) => (error.foreign ? Promise.reject(error) : next(error));
   return Promise.race([
-    words(language).catch(() => words(language)).catch((error) => {
+    words(language).catch(unlessForeign(() => words(language))).catch(unlessForeign((error) => {
       log('warn', `${name} did not load (${error.message}); the banner shows in ${other}`);
       return words(other);
-    }),
+    })),
     deadline(session.timeout, name),
   ]);
 }

@@ -41,7 +41,8 @@ export function buildFile(session, name) {
     const url = new URL(name, session.configUrl).href;
     const loading = fetchJson(url).then((file) => {
       if (file?.format !== FORMAT || file.digest !== session.digest) {
-        throw new Error(`${url} is not of the build of ${session.configUrl} (digest ${file?.digest}, expected ${session.digest}): serve the files of one build together, as \`assent build\` wrote them`);
+        // A file that arrived whole but is not this build's: no retry or stand-in helps.
+        throw Object.assign(new Error(`${url} is not of the build of ${session.configUrl} (digest ${file?.digest}, expected ${session.digest}): serve the files of one build together, as \`assent build\` wrote them`), { foreign: true });
       }
       return file;
     });
