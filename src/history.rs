@@ -253,12 +253,20 @@ mod tests {
         let mut items: Vec<Value> = serde_json::from_str(&stored).unwrap();
         items.insert(1, serde_json::json!({ "id": 7 }));
         let stored = Value::Array(items).to_string();
-        let ids = |entries: &[Value]| -> Vec<Value> { entries.iter().map(|e| e["id"].clone()).collect() };
+        let ids =
+            |entries: &[Value]| -> Vec<Value> { entries.iter().map(|e| e["id"].clone()).collect() };
         assert_eq!(ids(&pending(Some(&stored))), ["a", "b"]);
         let left = acknowledge(Some(&stored), "a");
         assert_eq!(ids(&pending(Some(&left))), ["b"]);
-        assert_eq!(ids(&events(Some(&left))), [serde_json::json!(7), "b".into()]);
-        assert_eq!(acknowledge(Some(&left), "unknown"), left, "an unknown id changes nothing");
+        assert_eq!(
+            ids(&events(Some(&left))),
+            [serde_json::json!(7), "b".into()]
+        );
+        assert_eq!(
+            acknowledge(Some(&left), "unknown"),
+            left,
+            "an unknown id changes nothing"
+        );
         assert_eq!(pending(Some("not json")), Vec::<Value>::new());
         assert_eq!(acknowledge(None, "a"), "[]");
     }

@@ -883,7 +883,10 @@ fn a_consent_purpose_may_leave_out_its_refusal_consequence() {
         .unwrap();
     let text = patched(
         &small,
-        &[serde_json::json!([format!("/purposes/{index}/refusalConsequence"), null])],
+        &[serde_json::json!([
+            format!("/purposes/{index}/refusalConsequence"),
+            null
+        ])],
         &[],
     );
     let config = Config::parse(&text).expect("valid without a refusal consequence");
@@ -896,7 +899,10 @@ fn review_14_the_support_page_is_the_contact_channel_not_the_policy() {
     let links = &config.policy().links;
     // 004 gives no URL for the policy itself; privacy.mi.com/support is where to ask.
     assert_eq!(links.policy, None);
-    assert_eq!(links.contact.as_deref(), Some("https://privacy.mi.com/support"));
+    assert_eq!(
+        links.contact.as_deref(),
+        Some("https://privacy.mi.com/support")
+    );
     assert!(links.all().iter().all(|(name, _)| *name != "policy"));
 }
 
@@ -910,7 +916,10 @@ fn review_7_regulators_are_named_as_recipients_of_complaints() {
         .iter()
         .find(|t| t.id == "regulators")
         .expect("a recipient for complaints");
-    assert_eq!(regulators.sharing_type, assent::config::SharingType::Authority);
+    assert_eq!(
+        regulators.sharing_type,
+        assent::config::SharingType::Authority
+    );
     assert_eq!(
         regulators.data_shared,
         ["name", "id-number", "phone-number", "complaint-content"]
@@ -938,10 +947,12 @@ fn review_9_and_40_the_sharing_statement_has_its_own_title_and_promise() {
         "Interconnectivity Third-Party Data Sharing Statement"
     );
     let promise = statement.promise.as_ref().unwrap();
-    assert!(promise.get(assent::Lang::En).contains(
-        "We will always ask for your consent where sensitive information may be shared"
-    ));
-    assert!(promise.get(assent::Lang::ZhCn).contains("我们将始终征求您的同意"));
+    assert!(promise
+        .get(assent::Lang::En)
+        .contains("We will always ask for your consent where sensitive information may be shared"));
+    assert!(promise
+        .get(assent::Lang::ZhCn)
+        .contains("我们将始终征求您的同意"));
     // Its ten entries cite it, and nothing of the finance policy does.
     let cited: Vec<&str> = config
         .third_parties()
@@ -963,7 +974,10 @@ fn finance_policy_source() -> String {
         .unwrap_or_else(|e| panic!("the seed documents are read from {dir}: {e}"))
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .find(|path| path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("004_")))
+        .find(|path| {
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("004_"))
+        })
         .expect("004, the finance policy");
     std::fs::read_to_string(name).unwrap()
 }
@@ -1000,14 +1014,22 @@ fn review_6_8_15_to_18_22_the_policys_other_sections_are_there_word_for_word() {
             assert!(source.contains(paragraph), "{}: {paragraph}", section.id);
         }
         let en = section.body.get(assent::Lang::En);
-        assert_eq!(zh.split('\n').count(), en.split('\n').count(), "{}", section.id);
+        assert_eq!(
+            zh.split('\n').count(),
+            en.split('\n').count(),
+            "{}",
+            section.id
+        );
     }
     let text = |kind| {
         let s = sections.iter().find(|s| s.kind == kind).unwrap();
         s.body.get(assent::Lang::ZhCn).to_string()
     };
     // The points the review found missing.
-    assert!(text(SubProcessors).contains("子处理者") && text(SubProcessors).contains("严格的数据处理协议"));
+    assert!(
+        text(SubProcessors).contains("子处理者")
+            && text(SubProcessors).contains("严格的数据处理协议")
+    );
     assert!(text(BreachNotification).contains("及时通知相关的监管机构"));
     assert!(text(DocumentHierarchy).contains("以《小米隐私政策》为准"));
     assert!(text(ThirdPartyDisclaimer).contains("我们不对第三方如何使用他们向您收集的个人信息负责"));
@@ -1026,7 +1048,11 @@ fn review_3_risk_control_asks_consent_where_the_policy_says_so() {
         ("risk-control-face", vec!["face-image"]),
         (
             "risk-control-identity-proof",
-            vec!["id-document-photo", "handheld-id-photo", "identity-proof-materials"],
+            vec![
+                "id-document-photo",
+                "handheld-id-photo",
+                "identity-proof-materials",
+            ],
         ),
         ("risk-control-location", vec!["location"]),
     ] {
@@ -1036,10 +1062,23 @@ fn review_3_risk_control_asks_consent_where_the_policy_says_so() {
         assert_eq!(purpose_data(&config, id), items, "{id}");
     }
     let necessary = purpose_data(&config, "risk-control");
-    for item in ["face-image", "id-document-photo", "handheld-id-photo", "identity-proof-materials", "location"] {
-        assert!(!necessary.contains(&item), "{item} is not taken as necessary");
+    for item in [
+        "face-image",
+        "id-document-photo",
+        "handheld-id-photo",
+        "identity-proof-materials",
+        "location",
+    ] {
+        assert!(
+            !necessary.contains(&item),
+            "{item} is not taken as necessary"
+        );
     }
-    assert!(config.purpose("risk-control").unwrap().legal_basis.is_always_granted());
+    assert!(config
+        .purpose("risk-control")
+        .unwrap()
+        .legal_basis
+        .is_always_granted());
     // Tongdun's location sharing follows the location consent.
     let tongdun = config.third_party("tongdun-sdk").unwrap();
     assert_eq!(tongdun.purposes, ["risk-control-location"]);

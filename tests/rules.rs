@@ -307,7 +307,10 @@ fn the_seed_answers_exactly_as_before_the_rules() {
             json!({"describe": items, "separate": separate, "allowance": allowances}),
         );
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed-rules-texts.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/seed-rules-texts.json"
+    );
     if std::env::var_os("ASSENT_WRITE_FIXTURES").is_some() {
         std::fs::write(path, serde_json::to_string(&now).unwrap()).unwrap();
     }

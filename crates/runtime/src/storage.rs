@@ -146,7 +146,10 @@ pub fn pending_receipts() -> Vec<serde_json::Value> {
 pub fn acknowledge_receipt(id: &str) {
     let stored = stored(OUTBOX_KEY);
     if stored.is_some() {
-        set(OUTBOX_KEY, &assent::history::acknowledge(stored.as_deref(), id));
+        set(
+            OUTBOX_KEY,
+            &assent::history::acknowledge(stored.as_deref(), id),
+        );
     }
 }
 

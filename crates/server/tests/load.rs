@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{client, command, event_with_id, free_port, get, post_retrying, rows, try_post, Db, Server};
+use support::{
+    client, command, event_with_id, free_port, get, post_retrying, rows, try_post, Db, Server,
+};
 
 on_both_backends!(
     twenty_thousand_requests_from_64_clients_store_each_valid_event_once,
@@ -160,8 +162,9 @@ fn twenty_thousand_requests_from_64_clients_store_each_valid_event_once(db: &Db)
                     let Some(request) = requests.get(i) else {
                         break;
                     };
-                    let answer = post_retrying(&agent, &url, Some(request.content_type), &request.body)
-                        .unwrap_or_else(|error| panic!("request {i}: {error}"));
+                    let answer =
+                        post_retrying(&agent, &url, Some(request.content_type), &request.body)
+                            .unwrap_or_else(|error| panic!("request {i}: {error}"));
                     answers.lock().unwrap()[i] = answer.status;
                 }
             })

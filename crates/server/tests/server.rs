@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::{
-    client, database, event_with_id, fixture_events, get, post, post_retrying, preflight, rows, try_post, Db,
-    Server,
+    client, database, event_with_id, fixture_events, get, post, post_retrying, preflight, rows,
+    try_post, Db, Server,
 };
 
 on_both_backends!(

@@ -18,7 +18,11 @@ pub(super) fn validate(config: &Config, errors: &mut Vec<ConfigError>) {
     v.texts("$.policy", &config.policy);
     let mut section_ids = Namespace::default();
     for (i, section) in config.policy.sections.iter().enumerate() {
-        v.id(&mut section_ids, &format!("$.policy.sections[{i}]"), &section.id);
+        v.id(
+            &mut section_ids,
+            &format!("$.policy.sections[{i}]"),
+            &section.id,
+        );
     }
 
     if config.purposes.is_empty() {
