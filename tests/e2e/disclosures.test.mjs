@@ -52,12 +52,17 @@ describe('the seed disclosures', () => {
     await server?.close();
     await browser?.close();
   });
+  /** The seed page in `lang`, with the preferences opened from the banner. */
+  async function preferences(lang) {
+    const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
+    await page.click(`${banner} [data-assent-action="customise"]`);
+    await page.waitForSelector(prefs);
+    return page;
+  }
 
   for (const lang of ['zh-CN', 'en']) {
     it(`are all on screen in ${lang} at 360 px: every purpose, third party, permission, feature`, async () => {
-      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
-      await page.click(`${banner} [data-assent-action="customise"]`);
-      await page.waitForSelector(prefs);
+      const page = await preferences(lang);
       assert.equal(await page.getAttribute(prefs, 'lang'), lang);
       assert.deepEqual(await missingOnScreen(page, lang), []);
       // A purpose named after its legal basis does not repeat it as a badge.
@@ -102,9 +107,7 @@ describe('the seed disclosures', () => {
     const { sharingStatement, title } = seed.policy;
     const listed = seed.thirdParties.filter((t) => t.disclosedIn.document === 'sharing-statement');
     for (const lang of ['zh-CN', 'en']) {
-      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
-      await page.click(`${banner} [data-assent-action="customise"]`);
-      await page.waitForSelector(prefs);
+      const page = await preferences(lang);
       const shown = await page.evaluate((prefs) => {
         const dialog = document.querySelector(prefs);
         const section = dialog.querySelector('[data-assent-section="sharing-statement"]');
@@ -132,9 +135,7 @@ describe('the seed disclosures', () => {
     const { sections } = seed.policy;
     assert.ok(sections.length >= 12);
     for (const lang of ['zh-CN', 'en']) {
-      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
-      await page.click(`${banner} [data-assent-action="customise"]`);
-      await page.waitForSelector(prefs);
+      const page = await preferences(lang);
       const shown = await page.evaluate((prefs) => {
         const dialog = document.querySelector(prefs);
         const all = [...dialog.querySelectorAll('[data-assent-policy-section]')];
@@ -160,9 +161,7 @@ describe('the seed disclosures', () => {
     const { rights, links, controller, contact } = seed.policy;
     assert.ok(rights.length > 0 && Object.keys(links).length > 1 && controller.phone && contact, 'the seed has them');
     for (const lang of ['zh-CN', 'en']) {
-      const page = await open(browser.context, `${server.url}/${lang === 'en' ? 'en' : 'zh'}`);
-      await page.click(`${banner} [data-assent-action="customise"]`);
-      await page.waitForSelector(prefs);
+      const page = await preferences(lang);
       const shown = await page.evaluate((prefs) => {
         const dialog = document.querySelector(prefs);
         for (const details of dialog.querySelectorAll('details')) details.open = true;

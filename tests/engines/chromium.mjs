@@ -6,39 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARGS } from '../e2e/harness.mjs';
-import { CHROMIUM, chord, result, script, Tab, versionOf } from './driver.mjs';
+import { CHROMIUM, chord, PageTab, versionOf } from './driver.mjs';
 
-class ChromiumTab extends Tab {
-  constructor(page) {
-    super();
-    this.page = page;
-  }
-
-  async goto(url) {
-    await this.page.goto(url);
-  }
-
-  async reload() {
-    await this.page.reload();
-  }
-
-  async evaluate(fn, ...args) {
-    return result(await this.page.evaluate(script(fn, args)));
-  }
-
-  async clickNow(selector) {
-    await this.page.click(selector);
-  }
-
+class ChromiumTab extends PageTab {
   async keys(...names) {
     for (const name of names) {
       const { modifiers, key } = chord(name);
       await this.page.keyboard.press([...modifiers, key].join('+'));
     }
-  }
-
-  async close() {
-    await this.page.close();
   }
 }
 

@@ -65,6 +65,36 @@ export class Tab {
   }
 }
 
+/** A tab of a driver whose page object has Playwright's and puppeteer's common
+ * methods (goto, reload, evaluate, click, close): the Chromium and Firefox drivers
+ * differ only in how they press keys. */
+export class PageTab extends Tab {
+  constructor(page) {
+    super();
+    this.page = page;
+  }
+
+  async goto(url) {
+    await this.page.goto(url);
+  }
+
+  async reload() {
+    await this.page.reload();
+  }
+
+  async evaluate(fn, ...args) {
+    return result(await this.page.evaluate(script(fn, args)));
+  }
+
+  async clickNow(selector) {
+    await this.page.click(selector);
+  }
+
+  async close() {
+    await this.page.close();
+  }
+}
+
 /** Splits 'Shift+Tab' into its modifiers and key. */
 export function chord(name) {
   const parts = name.split('+');

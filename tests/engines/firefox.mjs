@@ -2,33 +2,12 @@
 // /usr/bin/firefox-esr through puppeteer-core over WebDriver BiDi (no CDP: Firefox
 // has none). puppeteer makes a fresh profile and removes it on close().
 import puppeteer from 'puppeteer-core';
-import { chord, FIREFOX, result, script, Tab, versionOf } from './driver.mjs';
+import { chord, FIREFOX, PageTab, versionOf } from './driver.mjs';
 
 /** Puppeteer's names for the driver's keys. */
 const KEY = { Space: ' ' };
 
-class FirefoxTab extends Tab {
-  constructor(page) {
-    super();
-    this.page = page;
-  }
-
-  async goto(url) {
-    await this.page.goto(url);
-  }
-
-  async reload() {
-    await this.page.reload();
-  }
-
-  async evaluate(fn, ...args) {
-    return result(await this.page.evaluate(script(fn, args)));
-  }
-
-  async clickNow(selector) {
-    await this.page.click(selector);
-  }
-
+class FirefoxTab extends PageTab {
   async keys(...names) {
     for (const name of names) {
       const { modifiers, key } = chord(name);
@@ -36,10 +15,6 @@ class FirefoxTab extends Tab {
       await this.page.keyboard.press(KEY[key] ?? key);
       for (const modifier of modifiers.reverse()) await this.page.keyboard.up(modifier);
     }
-  }
-
-  async close() {
-    await this.page.close();
   }
 }
 

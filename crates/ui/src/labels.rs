@@ -4,6 +4,16 @@ use assent::config::{LegalBasis, Platform, SharingType};
 use assent::ui_text::ui_text;
 use assent::Lang;
 
+/// `zh` in Chinese, `en` in English: the one place a label of this file picks its
+/// language.
+fn words(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::ZhCn {
+        zh
+    } else {
+        en
+    }
+}
+
 pub fn legal_basis(basis: LegalBasis, lang: Lang) -> &'static str {
     let t = ui_text(lang);
     match basis {
@@ -14,52 +24,15 @@ pub fn legal_basis(basis: LegalBasis, lang: Lang) -> &'static str {
 }
 
 pub fn sharing_type(kind: SharingType, lang: Lang) -> &'static str {
-    let zh = lang == Lang::ZhCn;
     match kind {
-        SharingType::EmbeddedSdk => {
-            if zh {
-                "嵌入式 SDK"
-            } else {
-                "Embedded SDK"
-            }
-        }
+        SharingType::EmbeddedSdk => words(lang, "嵌入式 SDK", "Embedded SDK"),
         SharingType::Sdk => "SDK",
-        SharingType::App => {
-            if zh {
-                "应用"
-            } else {
-                "App"
-            }
-        }
-        SharingType::AssociatedApp => {
-            if zh {
-                "关联应用"
-            } else {
-                "Associated app"
-            }
-        }
+        SharingType::App => words(lang, "应用", "App"),
+        SharingType::AssociatedApp => words(lang, "关联应用", "Associated app"),
         SharingType::Api => "API",
-        SharingType::ServiceProvider => {
-            if zh {
-                "服务提供商"
-            } else {
-                "Service provider"
-            }
-        }
-        SharingType::Merchant => {
-            if zh {
-                "商户"
-            } else {
-                "Merchant"
-            }
-        }
-        SharingType::Authority => {
-            if zh {
-                "监管及政府部门"
-            } else {
-                "Regulator or public authority"
-            }
-        }
+        SharingType::ServiceProvider => words(lang, "服务提供商", "Service provider"),
+        SharingType::Merchant => words(lang, "商户", "Merchant"),
+        SharingType::Authority => words(lang, "监管及政府部门", "Regulator or public authority"),
     }
 }
 
@@ -73,39 +46,27 @@ pub fn platform(platform: Platform) -> &'static str {
 
 /// The list separator readers of each language expect.
 pub fn separator(lang: Lang) -> &'static str {
-    if lang == Lang::ZhCn {
-        "、"
-    } else {
-        ", "
-    }
+    words(lang, "、", ", ")
 }
 
 /// The colon after a field label: full width in Chinese.
 pub fn colon(lang: Lang) -> &'static str {
-    if lang == Lang::ZhCn {
-        "："
-    } else {
-        ": "
-    }
+    words(lang, "：", ": ")
 }
 
 /// The field naming the document that discloses a third party.
 pub fn disclosed_in(lang: Lang) -> &'static str {
-    if lang == Lang::ZhCn {
-        "披露文件"
-    } else {
-        "Disclosed in"
-    }
+    words(lang, "披露文件", "Disclosed in")
 }
 
 /// What a sharing statement's section says of the recipients under it: listed by
 /// that document, nothing more.
 pub fn statement_recipients(lang: Lang) -> &'static str {
-    if lang == Lang::ZhCn {
-        "本说明列出的服务提供商"
-    } else {
-        "Service providers this statement lists"
-    }
+    words(
+        lang,
+        "本说明列出的服务提供商",
+        "Service providers this statement lists",
+    )
 }
 
 /// The title of the document an element cites: the policy's, or the sharing
@@ -151,5 +112,5 @@ pub fn policy_link(key: &'static str, lang: Lang) -> &'static str {
     LABELS
         .iter()
         .find(|(k, _, _)| *k == key)
-        .map_or(key, |&(_, zh, en)| if lang == Lang::ZhCn { zh } else { en })
+        .map_or(key, |&(_, zh, en)| words(lang, zh, en))
 }
